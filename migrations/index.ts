@@ -1,0 +1,5 @@
+import { CreateEventLog1764172800000 } from './1764172800000-CreateEventLog.js';
+import { CreateAccountCircuits1764176400000 } from './1764176400000-CreateAccountCircuits.js';
+
+/** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
+export const migrations = [CreateEventLog1764172800000, CreateAccountCircuits1764176400000];

@@ -1,0 +1,105 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { CLEVERTAP_REGIONS } from './clevertap-regions.js';
+
+const DURATION_LIST = /^\s*\d+(ms|s|m|h|d)\s*(,\s*\d+(ms|s|m|h|d)\s*)*$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * The process environment as the gateway reads it. Each rule's message names what is allowed, because
+ * it is printed as the one line an operator sees when a value is wrong.
+ */
+export class Environment {
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer port (1-65535)' })
+  @Min(1, { message: 'must be an integer port (1-65535)' }) @Max(65535, { message: 'must be an integer port (1-65535)' })
+  PORT = 3000;
+
+  @IsOptional() @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// connection URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @IsString()
+  EMBEDDED_POSTGRES_DIR = './.data/postgres';
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer port (1-65535)' })
+  @Min(1, { message: 'must be an integer port (1-65535)' }) @Max(65535, { message: 'must be an integer port (1-65535)' })
+  EMBEDDED_POSTGRES_PORT = 54329;
+
+  @IsOptional() @IsString() @MinLength(1, { message: 'must not be empty' })
+  CLEVERTAP_ACCOUNT_ID?: string;
+
+  @IsOptional() @IsString() @MinLength(1, { message: 'must not be empty' })
+  CLEVERTAP_PASSCODE?: string;
+
+  @IsOptional() @IsIn(Object.keys(CLEVERTAP_REGIONS), { message: `must be one of ${Object.keys(CLEVERTAP_REGIONS).join(', ')}` })
+  CLEVERTAP_REGION?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  CLEVERTAP_BASE_URL?: string;
+
+  @IsOptional() @IsString()
+  CLEVERTAP_ACCOUNTS_FILE?: string;
+
+  @IsOptional() @IsString() @MinLength(24, { message: 'must be at least 24 characters (use a random secret)' })
+  GATEWAY_ADMIN_KEY?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer from 1 to 3 (CleverTap allows 3 in flight per account)' })
+  @Min(1, { message: 'must be an integer from 1 to 3 (CleverTap allows 3 in flight per account)' })
+  @Max(3, { message: 'must be an integer from 1 to 3 (CleverTap allows 3 in flight per account)' })
+  DISPATCH_CONCURRENCY_PER_ACCOUNT = 3;
+
+  @IsOptional() @Matches(DURATION_LIST, { message: 'must be a comma-separated list of durations such as 5s,30s,2m,1h' })
+  RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h,4h,8h,8h';
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 100 to 120000' })
+  @Min(100, { message: 'must be an integer number of milliseconds from 100 to 120000' })
+  @Max(120_000, { message: 'must be an integer number of milliseconds from 100 to 120000' })
+  UPSTREAM_TIMEOUT_MS = 10_000;
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 0 to 60000' })
+  @Min(0, { message: 'must be an integer number of milliseconds from 0 to 60000' })
+  @Max(60_000, { message: 'must be an integer number of milliseconds from 0 to 60000' })
+  SYNC_WAIT_MS = 10_000;
+
+  @IsOptional() @IsIn(['park', 'retry'], { message: 'must be park or retry' })
+  UNCERTAIN_POLICY: 'park' | 'retry' = 'park';
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 50 to 60000' })
+  @Min(50, { message: 'must be an integer number of milliseconds from 50 to 60000' })
+  @Max(60_000, { message: 'must be an integer number of milliseconds from 50 to 60000' })
+  DISPATCH_POLL_MS = 1000;
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer from 1 to 1000' })
+  @Min(1, { message: 'must be an integer from 1 to 1000' }) @Max(1000, { message: 'must be an integer from 1 to 1000' })
+  CIRCUIT_FAILURE_THRESHOLD = 5;
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 100 to 3600000' })
+  @Min(100, { message: 'must be an integer number of milliseconds from 100 to 3600000' })
+  @Max(3_600_000, { message: 'must be an integer number of milliseconds from 100 to 3600000' })
+  CIRCUIT_COOLDOWN_MS = 30_000;
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 100 to 3600000' })
+  @Min(100, { message: 'must be an integer number of milliseconds from 100 to 3600000' })
+  @Max(3_600_000, { message: 'must be an integer number of milliseconds from 100 to 3600000' })
+  CREDENTIALS_RETRY_MS = 60_000;
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 0 to 120000' })
+  @Min(0, { message: 'must be an integer number of milliseconds from 0 to 120000' })
+  @Max(120_000, { message: 'must be an integer number of milliseconds from 0 to 120000' })
+  SHUTDOWN_GRACE_MS = 10_000;
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of bytes from 1024 to 10485760' })
+  @Min(1024, { message: 'must be an integer number of bytes from 1024 to 10485760' })
+  @Max(10_485_760, { message: 'must be an integer number of bytes from 1024 to 10485760' })
+  MAX_BODY_BYTES = 65_536;
+
+  @IsOptional() @IsString()
+  AUDIT_SIGNING_KEY?: string;
+
+  @IsOptional() @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL = 'info';
+}

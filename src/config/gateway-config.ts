@@ -1,0 +1,170 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { readFileSync } from 'node:fs';
+import { CLEVERTAP_REGIONS, type CleverTapRegion, isCleverTapRegion } from './clevertap-regions.js';
+import { parseDurationList } from './durations.js';
+import { Environment } from './environment.js';
+
+export interface CleverTapAccount {
+  id: string;
+  passcode: string;
+  baseUrl: string;
+}
+
+export interface DispatchSettings {
+  concurrencyPerAccount: number;
+  retryScheduleMs: number[];
+  upstreamTimeoutMs: number;
+  syncWaitMs: number;
+  uncertainPolicy: 'park' | 'retry';
+  pollIntervalMs: number;
+  /** A claim older than this is presumed abandoned by a dead process and may be claimed again. */
+  leaseMs: number;
+  circuitFailureThreshold: number;
+  circuitCooldownMs: number;
+  credentialsRetryMs: number;
+  shutdownGraceMs: number;
+}
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  embeddedPostgres: { dataDir: string; port: number };
+  /** Empty means simulator mode: main.ts starts the built-in simulator and adds its account. */
+  accounts: CleverTapAccount[];
+  adminKey?: string;
+  dispatch: DispatchSettings;
+  maxBodyBytes: number;
+  logLevel: string;
+  auditSigningKey?: string;
+}
+
+/** A configuration problem, reported as one line per bad value and no stack trace. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const values = plainToInstance(Environment, withoutEmptyValues(env), { exposeDefaultValues: true });
+  const problems = validateSync(values, { forbidUnknownValues: false }).map(
+    (error) => `${error.property} ${Object.values(error.constraints ?? {})[0]} (got ${JSON.stringify(env[error.property])})`,
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  const accounts = collectAccounts(values, env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    databaseUrl: values.DATABASE_URL,
+    embeddedPostgres: { dataDir: values.EMBEDDED_POSTGRES_DIR, port: values.EMBEDDED_POSTGRES_PORT },
+    accounts,
+    adminKey: values.GATEWAY_ADMIN_KEY,
+    dispatch: {
+      concurrencyPerAccount: values.DISPATCH_CONCURRENCY_PER_ACCOUNT,
+      retryScheduleMs: parseDurationList(values.RETRY_SCHEDULE)!,
+      upstreamTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
+      syncWaitMs: values.SYNC_WAIT_MS,
+      uncertainPolicy: values.UNCERTAIN_POLICY,
+      pollIntervalMs: values.DISPATCH_POLL_MS,
+      leaseMs: values.UPSTREAM_TIMEOUT_MS * 3 + 5_000,
+      circuitFailureThreshold: values.CIRCUIT_FAILURE_THRESHOLD,
+      circuitCooldownMs: values.CIRCUIT_COOLDOWN_MS,
+      credentialsRetryMs: values.CREDENTIALS_RETRY_MS,
+      shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    },
+    maxBodyBytes: values.MAX_BODY_BYTES,
+    logLevel: values.LOG_LEVEL,
+    auditSigningKey: values.AUDIT_SIGNING_KEY,
+  };
+}
+
+/** `FOO=` in a shell or an env file means "not set", not "set to the empty string". */
+function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')) as Record<
+    string,
+    string
+  >;
+}
+
+function collectAccounts(values: Environment, env: NodeJS.ProcessEnv, problems: string[]): CleverTapAccount[] {
+  const accounts: CleverTapAccount[] = [];
+  if (values.CLEVERTAP_ACCOUNT_ID || values.CLEVERTAP_PASSCODE) {
+    if (!values.CLEVERTAP_ACCOUNT_ID) problems.push('CLEVERTAP_ACCOUNT_ID must be set when CLEVERTAP_PASSCODE is set');
+    else if (!values.CLEVERTAP_PASSCODE) problems.push('CLEVERTAP_PASSCODE must be set when CLEVERTAP_ACCOUNT_ID is set');
+    else
+      accounts.push({
+        id: values.CLEVERTAP_ACCOUNT_ID,
+        passcode: values.CLEVERTAP_PASSCODE,
+        baseUrl: baseUrlFor(values.CLEVERTAP_BASE_URL, values.CLEVERTAP_REGION as CleverTapRegion | undefined),
+      });
+  }
+  if (values.CLEVERTAP_ACCOUNTS_FILE) accounts.push(...readAccountsFile(values.CLEVERTAP_ACCOUNTS_FILE, env, problems));
+  const seen = new Set<string>();
+  for (const account of accounts) {
+    if (seen.has(account.id)) problems.push(`CLEVERTAP_ACCOUNTS_FILE lists account ${account.id} more than once`);
+    seen.add(account.id);
+  }
+  return accounts;
+}
+
+function baseUrlFor(baseUrl: string | undefined, region: CleverTapRegion | undefined): string {
+  return (baseUrl ?? CLEVERTAP_REGIONS[region ?? 'eu1']).replace(/\/+$/, '');
+}
+
+interface AccountsFileEntry {
+  id?: unknown;
+  region?: unknown;
+  baseUrl?: unknown;
+  passcodeEnv?: unknown;
+  passcodeFile?: unknown;
+}
+
+/**
+ * Reads CLEVERTAP_ACCOUNTS_FILE: a JSON array of `{ id, region | baseUrl, passcodeEnv | passcodeFile }`.
+ * Passcodes are never written in the file itself, only where to find them.
+ */
+function readAccountsFile(path: string, env: NodeJS.ProcessEnv, problems: string[]): CleverTapAccount[] {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    problems.push(`CLEVERTAP_ACCOUNTS_FILE must name a readable JSON file (${(error as Error).message})`);
+    return [];
+  }
+  if (!Array.isArray(entries)) {
+    problems.push('CLEVERTAP_ACCOUNTS_FILE must hold a JSON array of accounts');
+    return [];
+  }
+  return entries.flatMap((entry: AccountsFileEntry, index) => {
+    const where = `CLEVERTAP_ACCOUNTS_FILE entry ${index}`;
+    if (typeof entry?.id !== 'string' || entry.id === '') return fail(problems, `${where} must have a non-empty "id"`);
+    if (entry.region !== undefined && !isCleverTapRegion(entry.region))
+      return fail(problems, `${where} "region" must be one of ${Object.keys(CLEVERTAP_REGIONS).join(', ')}`);
+    if (entry.baseUrl !== undefined && (typeof entry.baseUrl !== 'string' || !/^https?:\/\//.test(entry.baseUrl)))
+      return fail(problems, `${where} "baseUrl" must be an http(s) URL`);
+    if ('passcode' in entry) return fail(problems, `${where} must not hold a passcode: use "passcodeEnv" or "passcodeFile"`);
+    const passcode = passcodeOf(entry, env);
+    if (!passcode) return fail(problems, `${where} needs "passcodeEnv" (a set environment variable) or "passcodeFile" (a readable file)`);
+    return [{ id: entry.id, passcode, baseUrl: baseUrlFor(entry.baseUrl as string | undefined, entry.region as CleverTapRegion) }];
+  });
+}
+
+function passcodeOf(entry: AccountsFileEntry, env: NodeJS.ProcessEnv): string | undefined {
+  if (typeof entry.passcodeEnv === 'string') return env[entry.passcodeEnv] || undefined;
+  if (typeof entry.passcodeFile === 'string') {
+    try {
+      return readFileSync(entry.passcodeFile, 'utf8').trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function fail(problems: string[], problem: string): [] {
+  problems.push(problem);
+  return [];
+}

@@ -1,0 +1,79 @@
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
+import { GATEWAY_CONFIG } from '../config/config.module.js';
+import type { CleverTapAccount, GatewayConfig } from '../config/gateway-config.js';
+import { EventLogRepository } from '../event-log/event-log.repository.js';
+import type { AttemptTrigger } from '../event-log/event-status.js';
+import { AccountCircuit } from './account-circuit.js';
+import { type AttemptVerdict, judgeUpstreamResult, nextStep } from './attempt-verdict.js';
+import { BulletinDispatchedEvent } from './bulletin-dispatched.event.js';
+import { CleverTapClient } from './clevertap-client.js';
+import { DispatchBulletinCommand } from './dispatch-bulletin.command.js';
+import type { ClaimedEvent } from './dispatch-queue.js';
+
+@CommandHandler(DispatchBulletinCommand)
+export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletinCommand> {
+  private readonly logger = new Logger(DispatchBulletinHandler.name);
+  private readonly accounts: Map<string, CleverTapAccount>;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly client: CleverTapClient,
+    private readonly eventLog: EventLogRepository,
+    private readonly circuit: AccountCircuit,
+    private readonly eventBus: EventBus,
+  ) {
+    this.accounts = new Map(config.accounts.map((account) => [account.id, account]));
+  }
+
+  async execute({ event, leaseOwner, probe }: DispatchBulletinCommand): Promise<void> {
+    const startedAt = new Date();
+    const { verdict, latencyMs } = await this.attempt(event);
+    const step = nextStep(verdict, event.transientFailures, this.config.dispatch);
+    await this.eventLog.recordAttempt(
+      {
+        eventId: event.eventId,
+        attemptNumber: event.attempts + 1,
+        trigger: triggerOf(event),
+        ...verdict,
+        resultingStatus: step.status,
+        nextAttemptAt: step.nextAttemptAt,
+        transientFailures: step.transientFailures,
+        startedAt,
+        latencyMs,
+      },
+      leaseOwner,
+    );
+    if (!event.abandonedByDeadProcess) await this.circuit.record(event.accountId, verdict.outcome, probe);
+    else if (probe) await this.circuit.releaseProbe(event.accountId);
+    this.eventBus.publish(new BulletinDispatchedEvent(event.eventId, step.status));
+  }
+
+  private async attempt(event: ClaimedEvent): Promise<{ verdict: AttemptVerdict; latencyMs: number }> {
+    if (event.abandonedByDeadProcess) {
+      // Resending could notify users twice; the uncertain policy decides, as for a timeout.
+      return {
+        verdict: {
+          outcome: 'uncertain',
+          error: 'The gateway process sending this event stopped before recording CleverTap\'s answer',
+          errorCode: 'ABANDONED_ATTEMPT',
+        },
+        latencyMs: 0,
+      };
+    }
+    const account = this.accounts.get(event.accountId);
+    if (!account) {
+      this.logger.error(`account ${event.accountId} has an event queued but no configuration in this process`);
+      return {
+        verdict: { outcome: 'transient', error: `Account ${event.accountId} is not configured`, errorCode: 'ACCOUNT_NOT_CONFIGURED' },
+        latencyMs: 0,
+      };
+    }
+    const result = await this.client.trigger(account, event.payload);
+    return { verdict: judgeUpstreamResult(result, this.config.dispatch.upstreamTimeoutMs), latencyMs: result.latencyMs };
+  }
+}
+
+function triggerOf(event: ClaimedEvent): AttemptTrigger {
+  return event.attempts === 0 ? 'auto' : 'retry';
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { EventLogModule } from '../event-log/event-log.module.js';
+import { AccountCircuit } from './account-circuit.js';
+import { AccountSlots } from './account-slots.js';
+import { CleverTapClient } from './clevertap-client.js';
+import { DispatchBulletinHandler } from './dispatch-bulletin.handler.js';
+import { DispatchQueue } from './dispatch-queue.js';
+import { Dispatcher } from './dispatcher.service.js';
+import { WakeDispatcherOnAccept } from './wake-dispatcher.handler.js';
+
+@Module({
+  imports: [EventLogModule],
+  providers: [
+    CleverTapClient,
+    AccountSlots,
+    AccountCircuit,
+    DispatchQueue,
+    Dispatcher,
+    DispatchBulletinHandler,
+    WakeDispatcherOnAccept,
+  ],
+  exports: [Dispatcher, AccountCircuit],
+})
+export class DispatchModule {}

@@ -1,0 +1,117 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { GATEWAY_CONFIG } from '../config/config.module.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { DatabaseNotifications } from '../database/database-notifications.js';
+import { QUEUED_CHANNEL } from '../event-log/event-log.repository.js';
+import { AccountCircuit } from './account-circuit.js';
+import { AccountSlots } from './account-slots.js';
+import { DispatchBulletinCommand } from './dispatch-bulletin.command.js';
+import { DispatchQueue } from './dispatch-queue.js';
+
+const ERROR_BACKOFF_MS = 1000;
+
+/**
+ * Drains the queue of every configured account. Each account gets up to N workers in this process,
+ * and each worker first takes one of the account's N cluster-wide slots, so the whole fleet never has
+ * more than N requests in flight to one CleverTap account. Wake-ups come from this process, from
+ * LISTEN/NOTIFY and from a poll that also catches scheduled retries and expired leases.
+ */
+@Injectable()
+export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(Dispatcher.name);
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly workers = new Map<string, number>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly accountIds: string[];
+  private pollTimer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+  private stopping = false;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly queue: DispatchQueue,
+    private readonly slots: AccountSlots,
+    private readonly circuit: AccountCircuit,
+    private readonly commandBus: CommandBus,
+    private readonly notifications: DatabaseNotifications,
+  ) {
+    this.accountIds = config.accounts.map((account) => account.id);
+  }
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = this.notifications.on(QUEUED_CHANNEL, (accountId) => this.wake(accountId));
+    this.pollTimer = setInterval(() => this.wakeAll(), this.config.dispatch.pollIntervalMs);
+    this.pollTimer.unref();
+    this.wakeAll();
+  }
+
+  get isRunning(): boolean {
+    return !this.stopping && this.pollTimer !== undefined;
+  }
+
+  inFlight(accountId: string): number {
+    return this.workers.get(accountId) ?? 0;
+  }
+
+  wakeAll(): void {
+    for (const accountId of this.accountIds) this.wake(accountId);
+  }
+
+  /** Starts workers for the account up to its concurrency; workers with nothing to do end at once. */
+  wake(accountId: string): void {
+    if (this.stopping || !this.accountIds.includes(accountId)) return;
+    while (this.inFlight(accountId) < this.config.dispatch.concurrencyPerAccount) {
+      this.workers.set(accountId, this.inFlight(accountId) + 1);
+      const worker = this.drain(accountId).finally(() => {
+        this.workers.set(accountId, this.inFlight(accountId) - 1);
+        this.running.delete(worker);
+      });
+      this.running.add(worker);
+    }
+  }
+
+  private async drain(accountId: string): Promise<void> {
+    let slot: number | undefined;
+    try {
+      slot = await this.slots.tryAcquire(accountId);
+      if (slot === undefined) return;
+      while (!this.stopping && (await this.dispatchNext(accountId))) {
+        // keep the slot while there is work: one lock round trip per burst, not per event
+      }
+    } catch (error) {
+      this.logger.error(`dispatch for account ${accountId} failed: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, ERROR_BACKOFF_MS));
+    } finally {
+      if (slot !== undefined) await this.slots.release(accountId, slot);
+    }
+  }
+
+  /** Claims and sends one event; false when there is nothing the account may send now. */
+  private async dispatchNext(accountId: string): Promise<boolean> {
+    const admission = await this.circuit.admit(accountId);
+    if (!admission) return false;
+    const event = await this.queue.claimNext(accountId, this.owner, this.config.dispatch.leaseMs);
+    if (!event) {
+      if (admission.probe) await this.circuit.releaseProbe(accountId);
+      return false;
+    }
+    await this.commandBus.execute(new DispatchBulletinCommand(event, this.owner, admission.probe));
+    return true;
+  }
+
+  /** SIGTERM: stop claiming, let requests in flight finish within the grace period. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.pollTimer);
+    this.unsubscribe?.();
+    const grace = new Promise((resolve) => setTimeout(resolve, this.config.dispatch.shutdownGraceMs).unref());
+    const finished = await Promise.race([Promise.allSettled([...this.running]).then(() => true), grace.then(() => false)]);
+    if (!finished)
+      this.logger.warn(
+        'shutdown grace period ended with requests in flight; their leases expire and they are recorded as uncertain',
+      );
+  }
+}

@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { BulletinPayload } from './bulletin-payload.js';
+import type { AttemptOutcome, AttemptTrigger, EventStatus } from './event-status.js';
+
+export interface NewEvent {
+  partnerId: string;
+  accountId: string;
+  payload: BulletinPayload;
+  payloadSha256: string;
+  idempotencyKey?: string;
+  requestId: string;
+}
+
+export interface IdempotentMatch {
+  eventId: string;
+  payloadSha256: string;
+  receivedAt: Date;
+}
+
+export type AppendResult = { appended: true; eventId: string } | { appended: false; existing: IdempotentMatch };
+
+export interface AttemptRecord {
+  eventId: string;
+  attemptNumber: number;
+  trigger: AttemptTrigger;
+  outcome: AttemptOutcome;
+  resultingStatus: EventStatus;
+  httpStatus?: number;
+  clevertapStatus?: string;
+  targets?: number;
+  error?: string;
+  errorCode?: string;
+  startedAt: Date;
+  latencyMs: number;
+  nextAttemptAt?: Date;
+  transientFailures: number;
+}
+
+/** The event's current status and, when it has one, the attempt that set it. */
+export interface CurrentOutcome {
+  eventId: string;
+  status: EventStatus;
+  receivedAt: Date;
+  httpStatus: number | null;
+  clevertapStatus: string | null;
+  targets: number | null;
+  error: string | null;
+  errorCode: string | null;
+  attempts: number;
+}
+
+/** Channels other gateway processes LISTEN on; the database, not memory, guarantees the work happens. */
+export const QUEUED_CHANNEL = 'bulletin_queued';
+export const OUTCOME_CHANNEL = 'bulletin_outcome';
+
+@Injectable()
+export class EventLogRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Appends an accepted event and queues it, in one statement (so one implicit transaction and one
+   * round trip). With an idempotency key already used by this partner, nothing is written and the
+   * earlier event is returned instead; the unique index settles concurrent requests with one key.
+   */
+  async append(event: NewEvent): Promise<AppendResult> {
+    const eventId = randomUUID();
+    const rows = await this.db.query(
+      `WITH inserted AS (
+         INSERT INTO bulletin_events
+           (id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (partner_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         RETURNING id, account_id
+       ), queued AS (
+         INSERT INTO event_status (event_id, account_id, status, next_attempt_at)
+         SELECT id, account_id, 'queued', now() FROM inserted
+         RETURNING event_id, account_id
+       )
+       SELECT event_id, pg_notify('${QUEUED_CHANNEL}', account_id) FROM queued`,
+      [
+        eventId,
+        event.partnerId,
+        event.accountId,
+        event.payload.business_event,
+        JSON.stringify(event.payload),
+        event.payloadSha256,
+        event.idempotencyKey ?? null,
+        event.requestId,
+      ],
+    );
+    if (rows.length === 1) return { appended: true, eventId };
+    return { appended: false, existing: await this.findByIdempotencyKey(event.partnerId, event.idempotencyKey!) };
+  }
+
+  private async findByIdempotencyKey(partnerId: string, key: string): Promise<IdempotentMatch> {
+    const [row] = await this.db.query(
+      `SELECT id, payload_sha256, received_at FROM bulletin_events WHERE partner_id = $1 AND idempotency_key = $2`,
+      [partnerId, key],
+    );
+    return { eventId: row.id, payloadSha256: row.payload_sha256, receivedAt: row.received_at };
+  }
+
+  /**
+   * Appends an attempt and moves the projection, only while `leaseOwner` still holds the event: a
+   * dispatcher whose lease expired (and was re-claimed) cannot overwrite the newer claim's state.
+   */
+  async recordAttempt(attempt: AttemptRecord, leaseOwner: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO dispatch_attempts
+           (event_id, attempt_number, trigger, outcome, resulting_status, http_status, clevertap_status, targets,
+            error, error_code, started_at, latency_ms, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [
+          attempt.eventId,
+          attempt.attemptNumber,
+          attempt.trigger,
+          attempt.outcome,
+          attempt.resultingStatus,
+          attempt.httpStatus ?? null,
+          attempt.clevertapStatus ?? null,
+          attempt.targets ?? null,
+          attempt.error ?? null,
+          attempt.errorCode ?? null,
+          attempt.startedAt,
+          attempt.latencyMs,
+          attempt.nextAttemptAt ?? null,
+        ],
+      );
+      await tx.query(
+        `UPDATE event_status
+            SET status = $2, attempts = $3, transient_failures = $4, next_attempt_at = $5,
+                lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+          WHERE event_id = $1 AND lease_owner = $6`,
+        [
+          attempt.eventId,
+          attempt.resultingStatus,
+          attempt.attemptNumber,
+          attempt.transientFailures,
+          attempt.nextAttemptAt ?? null,
+          leaseOwner,
+        ],
+      );
+      await tx.query(`SELECT pg_notify('${OUTCOME_CHANNEL}', $1)`, [attempt.eventId]);
+    });
+  }
+
+  async currentOutcome(eventId: string): Promise<CurrentOutcome | undefined> {
+    const [row] = await this.db.query(
+      `SELECT s.event_id, s.status, s.attempts, e.received_at,
+              a.http_status, a.clevertap_status, a.targets, a.error, a.error_code
+         FROM event_status s
+         JOIN bulletin_events e ON e.id = s.event_id
+         LEFT JOIN LATERAL (
+           SELECT * FROM dispatch_attempts WHERE event_id = s.event_id ORDER BY attempt_number DESC LIMIT 1
+         ) a ON true
+        WHERE s.event_id = $1`,
+      [eventId],
+    );
+    if (!row) return undefined;
+    return {
+      eventId: row.event_id,
+      status: row.status,
+      receivedAt: row.received_at,
+      attempts: row.attempts,
+      httpStatus: row.http_status,
+      clevertapStatus: row.clevertap_status,
+      targets: row.targets,
+      error: row.error,
+      errorCode: row.error_code,
+    };
+  }
+}

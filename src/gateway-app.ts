@@ -1,0 +1,25 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import type { GatewayConfig } from './config/gateway-config.js';
+import { configureHttpPipeline } from './http-pipeline.js';
+import { createLogger, PinoNestLogger } from './logging/logger.js';
+
+/**
+ * Builds the gateway as it runs in production, for main.ts and for the end-to-end tests alike. The
+ * schema must already be migrated (see runMigrations).
+ */
+export async function createGatewayApp(
+  config: GatewayConfig,
+  databaseUrl: string,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.register(config, databaseUrl), {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger),
+  });
+  configureHttpPipeline(app, config, logger);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,51 @@
+import type { INestApplication } from '@nestjs/common';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { bodyParserError, isIngestPath, sendError } from './common/error-response.js';
+import { GatewayError } from './common/gateway.error.js';
+import type { GatewayConfig } from './config/gateway-config.js';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Everything a request passes through before a controller: correlation id, one log line, the
+ * Content-Type rule of the ingest route and the JSON body parser, whose errors are answered in the
+ * route's error shape instead of Express's HTML page.
+ */
+export function configureHttpPipeline(app: INestApplication, config: GatewayConfig, logger: Logger): void {
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (request, response) => {
+        const given = request.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        response.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (request) => ({ id: request.id, method: request.method, url: request.url, account: request.headers['x-clevertap-account-id'] }),
+        res: (response) => ({ statusCode: response.statusCode }),
+      },
+    }),
+  );
+  app.use(requireJsonOnIngest);
+  app.use(express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'], strict: false }));
+  app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    const translated = bodyParserError(error as { type?: string });
+    if (translated) sendError(request, response, translated);
+    else next(error);
+  });
+  app.useGlobalFilters(new AllExceptionsFilter());
+}
+
+function requireJsonOnIngest(request: Request, response: Response, next: NextFunction): void {
+  if (request.method === 'POST' && isIngestPath(request.path) && !request.is('application/json')) {
+    sendError(request, response, new GatewayError('unsupported_media_type', 415, 'Content-Type must be application/json'));
+    return;
+  }
+  next();
+}

@@ -1,0 +1,89 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import { GatewayError } from '../common/gateway.error.js';
+import { GATEWAY_CONFIG } from '../config/config.module.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { EventLogRepository, type IdempotentMatch } from '../event-log/event-log.repository.js';
+import { isFinal } from '../event-log/event-status.js';
+import { BulletinAcceptedEvent } from './bulletin-accepted.event.js';
+import { OutcomeWaiter } from './outcome-waiter.js';
+import { TriggerBulletinCommand, type TriggerReply } from './trigger-bulletin.command.js';
+import { queuedReply, REPLAYED_HEADER, replyForOutcome } from './trigger-reply.js';
+import { validateBulletin } from './validate-bulletin.js';
+
+@CommandHandler(TriggerBulletinCommand)
+export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCommand> {
+  private readonly configuredAccounts: Set<string>;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly eventLog: EventLogRepository,
+    private readonly waiter: OutcomeWaiter,
+    private readonly eventBus: EventBus,
+  ) {
+    this.configuredAccounts = new Set(config.accounts.map((account) => account.id));
+  }
+
+  async execute(command: TriggerBulletinCommand): Promise<TriggerReply> {
+    const accountId = this.permittedAccount(command);
+    const payload = validateBulletin(command.body);
+    const payloadSha256 = createHash('sha256').update(canonicalize(payload)!).digest('hex');
+    const appended = await this.eventLog.append({
+      partnerId: command.principal.partnerId,
+      accountId,
+      payload,
+      payloadSha256,
+      idempotencyKey: command.idempotencyKey,
+      requestId: command.requestId,
+    });
+    if (!appended.appended) return this.replayStoredOutcome(appended.existing, payloadSha256);
+
+    const { eventId } = appended;
+    const waitMs = this.config.dispatch.syncWaitMs;
+    if (command.respondAsync || waitMs === 0) {
+      this.eventBus.publish(new BulletinAcceptedEvent(eventId, accountId));
+      return queuedReply(eventId);
+    }
+    // Subscribe before the dispatcher is woken, so its answer cannot slip past.
+    const wait = this.waiter.waitForAttempt(eventId, waitMs);
+    this.eventBus.publish(new BulletinAcceptedEvent(eventId, accountId));
+    await wait.done;
+    const outcome = await this.eventLog.currentOutcome(eventId);
+    return outcome ? replyForOutcome(outcome) : queuedReply(eventId);
+  }
+
+  private permittedAccount({ principal, accountId }: TriggerBulletinCommand): string {
+    if (!accountId)
+      throw new GatewayError('account_missing', 401, 'X-CleverTap-Account-Id is required: the CleverTap account to use');
+    if (principal.role !== 'partner')
+      throw new GatewayError('forbidden', 403, `A ${principal.role} key cannot raise bulletins; use a partner key`);
+    if (!principal.accounts.includes(accountId))
+      throw new GatewayError('forbidden', 403, `This gateway key may not raise bulletins on account ${accountId}`);
+    if (!this.configuredAccounts.has(accountId))
+      throw new GatewayError('account_not_configured', 403, `Account ${accountId} is not configured on this gateway`);
+    return accountId;
+  }
+
+  /** Idempotency-Key semantics of draft-ietf-httpapi-idempotency-key-header. */
+  private async replayStoredOutcome(match: IdempotentMatch, payloadSha256: string): Promise<TriggerReply> {
+    if (match.payloadSha256 !== payloadSha256)
+      throw new GatewayError(
+        'idempotency_key_reused',
+        422,
+        'This Idempotency-Key was already used with a different request body; use a new key for a new bulletin',
+      );
+    const outcome = await this.eventLog.currentOutcome(match.eventId);
+    const replayed = { [REPLAYED_HEADER]: 'true' };
+    if (outcome && isFinal(outcome.status)) return replyForOutcome(outcome, replayed);
+    const firstRequestMayStillWait = Date.now() - match.receivedAt.getTime() < this.config.dispatch.syncWaitMs;
+    if (firstRequestMayStillWait)
+      throw new GatewayError(
+        'idempotency_key_in_progress',
+        409,
+        'A request with this Idempotency-Key is still being processed; retry shortly to get its outcome',
+      );
+    return queuedReply(match.eventId, replayed);
+  }
+}

@@ -1,0 +1,45 @@
+import type { LoggerService } from '@nestjs/common';
+import { pino, type Logger } from 'pino';
+
+/** Wherever a secret could sit in a log line: partner keys, CleverTap passcodes, admin keys. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-clevertap-passcode"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'passcode',
+  'key',
+  '*.passcode',
+  '*.key',
+];
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino(
+    { level, base: { service: 'bulletin-gateway' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    destination as never,
+  );
+}
+
+/** Routes NestJS's own logging (module boot, Logger instances) through pino as JSON. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string) {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string) {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string) {
+    this.logger.trace({ context }, String(message));
+  }
+  fatal(message: unknown, context?: string) {
+    this.logger.fatal({ context }, String(message));
+  }
+}

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { displayPrefix, generateKey, hashKey } from './partner-keys.js';
+import type { Principal, Role } from './principal.js';
+
+export interface CreatedPartner {
+  id: string;
+  key: string;
+}
+
+export interface PartnerSummary {
+  id: string;
+  name: string;
+  role: Role;
+  accounts: string[];
+  keyPrefixes: string[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+@Injectable()
+export class PartnersRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Creates a partner with one key; the key is returned once and only its hash is stored. */
+  async create(name: string, role: Role, accounts: string[]): Promise<CreatedPartner> {
+    return this.db.transaction(async (tx) => {
+      const [{ id }] = await tx.query(`INSERT INTO partners (name, role) VALUES ($1, $2) RETURNING id`, [name, role]);
+      for (const account of new Set(accounts)) {
+        await tx.query(`INSERT INTO partner_accounts (partner_id, account_id) VALUES ($1, $2)`, [id, account]);
+      }
+      const key = generateKey();
+      await tx.query(`INSERT INTO partner_keys (partner_id, key_sha256, key_prefix) VALUES ($1, $2, $3)`, [
+        id,
+        hashKey(key),
+        displayPrefix(key),
+      ]);
+      return { id, key };
+    });
+  }
+
+  /** Revokes every key of the partner and issues a new one (used for the simulator's demo partner). */
+  async rotateKey(partnerId: string): Promise<string> {
+    const key = generateKey();
+    await this.db.transaction(async (tx) => {
+      await tx.query(`UPDATE partner_keys SET revoked_at = now() WHERE partner_id = $1 AND revoked_at IS NULL`, [partnerId]);
+      await tx.query(`INSERT INTO partner_keys (partner_id, key_sha256, key_prefix) VALUES ($1, $2, $3)`, [
+        partnerId,
+        hashKey(key),
+        displayPrefix(key),
+      ]);
+    });
+    return key;
+  }
+
+  /** Looks a key up by its hash: an index probe, so its timing tells nothing about other keys. */
+  async findByKey(key: string): Promise<Principal | undefined> {
+    const rows = await this.db.query(
+      `SELECT p.id, p.name, p.role,
+              COALESCE(array_agg(a.account_id) FILTER (WHERE a.account_id IS NOT NULL), '{}') AS accounts
+         FROM partner_keys k
+         JOIN partners p ON p.id = k.partner_id
+         LEFT JOIN partner_accounts a ON a.partner_id = p.id
+        WHERE k.key_sha256 = $1 AND k.revoked_at IS NULL AND p.revoked_at IS NULL
+        GROUP BY p.id`,
+      [hashKey(key)],
+    );
+    if (rows.length === 0) return undefined;
+    const [row] = rows;
+    return { partnerId: row.id, name: row.name, role: row.role, accounts: row.accounts };
+  }
+
+  async findIdByName(name: string): Promise<string | undefined> {
+    const rows = await this.db.query(`SELECT id FROM partners WHERE name = $1 AND revoked_at IS NULL LIMIT 1`, [name]);
+    return rows[0]?.id;
+  }
+
+  async list(): Promise<PartnerSummary[]> {
+    const rows = await this.db.query(
+      `SELECT p.id, p.name, p.role, p.created_at, p.revoked_at,
+              COALESCE((SELECT array_agg(account_id ORDER BY account_id) FROM partner_accounts WHERE partner_id = p.id), '{}') AS accounts,
+              COALESCE((SELECT array_agg(key_prefix ORDER BY created_at) FROM partner_keys
+                         WHERE partner_id = p.id AND revoked_at IS NULL), '{}') AS key_prefixes
+         FROM partners p ORDER BY p.created_at`,
+    );
+    return rows.map((row: Record<string, any>) => ({
+      id: row.id,
+      name: row.name,
+      role: row.role,
+      accounts: row.accounts,
+      keyPrefixes: row.key_prefixes,
+      createdAt: new Date(row.created_at).toISOString(),
+      revokedAt: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
+    }));
+  }
+
+  /** Revokes a partner and all its keys at once; returns false when no such active partner exists. */
+  async revoke(partnerId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [, count] = await tx.query(`UPDATE partners SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [partnerId]);
+      await tx.query(`UPDATE partner_keys SET revoked_at = now() WHERE partner_id = $1 AND revoked_at IS NULL`, [partnerId]);
+      return count > 0;
+    });
+  }
+}
