@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { ConfigError, type GatewayConfig, loadConfig } from './config/gateway-config.js';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres.js';
+import type { GatewayConfig } from './config/gateway-config.js';
+import { loadConfigOrExit } from './config/load-config-or-exit.js';
+import type { EmbeddedDatabase } from './database/embedded-postgres.js';
+import { openDatabase } from './database/open-database.js';
 import { runMigrations } from './database/run-migrations.js';
 import { createGatewayApp } from './gateway-app.js';
 import { createLogger } from './logging/logger.js';
@@ -37,21 +39,6 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   stopGracefullyOn(['SIGTERM', 'SIGINT'], app, simulator, database);
   printBanner(config, simulator ? await demoPartnerKey(app, config.accounts[0].id) : undefined);
-}
-
-function loadConfigOrExit(): GatewayConfig {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) console.error(`Invalid configuration: ${problem}`);
-    process.exit(1);
-  }
-}
-
-async function openDatabase(config: GatewayConfig): Promise<EmbeddedDatabase> {
-  if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => undefined };
-  return startEmbeddedPostgres({ ...config.embeddedPostgres, database: 'bulletin_gateway' });
 }
 
 /** The demo partner gets a fresh key on every start: only the newest key, printed once, works. */

@@ -36,11 +36,27 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
     onLog: () => undefined,
     onError: () => undefined,
   });
+  const serverUrl = `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${port}`;
+  // The gateway may already run this cluster (e.g. the CLI beside `npm start`): share it, do not own it.
+  if (existsSync(join(clusterDir, 'postmaster.pid')) && (await answers(`${serverUrl}/postgres`))) {
+    return { url: `${serverUrl}/${options.database ?? 'postgres'}`, stop: async () => undefined };
+  }
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
-  const serverUrl = `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${port}`;
   if (options.database) await createDatabaseIfMissing(`${serverUrl}/postgres`, options.database);
   return { url: `${serverUrl}/${options.database ?? 'postgres'}`, stop: () => server.stop() };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 async function createDatabaseIfMissing(maintenanceUrl: string, database: string): Promise<void> {

