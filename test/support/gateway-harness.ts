@@ -45,6 +45,8 @@ export interface GatewayHarness {
   createPartner(options?: { role?: Role; accounts?: string[]; name?: string }): Promise<string>;
   /** Headers a partner's CleverTap client would send, with the gateway key as the passcode. */
   partnerHeaders(key: string, accountId?: string): Record<string, string>;
+  /** The event's status projection and every attempt, oldest first. */
+  timeline(eventId: string): Promise<{ status: string; attempts: Record<string, any>[] }>;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,13 @@ export async function startGateway(
       'X-CleverTap-Passcode': key,
       'Content-Type': 'application/json',
     }),
+    timeline: async (eventId) => {
+      const [state] = (await pool.query('SELECT status FROM event_status WHERE event_id = $1', [eventId])).rows;
+      const attempts = (
+        await pool.query('SELECT * FROM dispatch_attempts WHERE event_id = $1 ORDER BY attempt_number', [eventId])
+      ).rows;
+      return { status: state?.status, attempts };
+    },
     close: async () => {
       await app.close();
       await pool.end();
