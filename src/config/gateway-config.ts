@@ -50,7 +50,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const values = plainToInstance(Environment, withoutEmptyValues(env), { exposeDefaultValues: true });
   const problems = validateSync(values, { forbidUnknownValues: false }).map(
-    (error) => `${error.property} ${Object.values(error.constraints ?? {})[0]} (got ${JSON.stringify(env[error.property])})`,
+    (error) => `${error.property} ${Object.values(error.constraints ?? {})[0]} (got ${shownValue(error.property, env[error.property])})`,
   );
   if (problems.length > 0) throw new ConfigError(problems);
   const accounts = collectAccounts(values, env, problems);
@@ -79,6 +79,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     logLevel: values.LOG_LEVEL,
     auditSigningKey: values.AUDIT_SIGNING_KEY,
   };
+}
+
+const SECRET_VARIABLES = new Set(['CLEVERTAP_PASSCODE', 'GATEWAY_ADMIN_KEY', 'AUDIT_SIGNING_KEY']);
+
+/** A bad value is echoed to help the operator, except secrets, and never a URL's password. */
+function shownValue(variable: string, value: string | undefined): string {
+  if (SECRET_VARIABLES.has(variable)) return `a value of ${value?.length ?? 0} characters`;
+  return JSON.stringify((value ?? '').replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@'));
 }
 
 /** `FOO=` in a shell or an env file means "not set", not "set to the empty string". */
@@ -131,7 +139,9 @@ function readAccountsFile(path: string, env: NodeJS.ProcessEnv, problems: string
   try {
     entries = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    problems.push(`CLEVERTAP_ACCOUNTS_FILE must name a readable JSON file (${(error as Error).message})`);
+    // The parser's message may quote the file, and the file may (wrongly) hold a passcode: do not echo it.
+    const reason = error instanceof SyntaxError ? 'it is not valid JSON' : (error as NodeJS.ErrnoException).code;
+    problems.push(`CLEVERTAP_ACCOUNTS_FILE must name a readable JSON file (${reason})`);
     return [];
   }
   if (!Array.isArray(entries)) {

