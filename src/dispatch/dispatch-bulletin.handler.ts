@@ -11,6 +11,9 @@ import { CleverTapClient } from './clevertap-client.js';
 import { DispatchBulletinCommand } from './dispatch-bulletin.command.js';
 import type { ClaimedEvent } from './dispatch-queue.js';
 
+const RECORD_RETRY_MS = 500;
+const UNIQUE_VIOLATION = '23505';
+
 @CommandHandler(DispatchBulletinCommand)
 export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletinCommand> {
   private readonly logger = new Logger(DispatchBulletinHandler.name);
@@ -30,7 +33,7 @@ export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletin
     const startedAt = new Date();
     const { verdict, latencyMs } = await this.attempt(event);
     const step = nextStep(verdict, event.transientFailures, this.config.dispatch);
-    await this.eventLog.recordAttempt(
+    await this.recordDespiteOutage(startedAt, () => this.eventLog.recordAttempt(
       {
         eventId: event.eventId,
         attemptNumber: event.attempts + 1,
@@ -43,10 +46,29 @@ export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletin
         latencyMs,
       },
       leaseOwner,
-    );
+    ));
     if (!event.abandonedByDeadProcess) await this.circuit.record(event.accountId, verdict.outcome, probe);
     else if (probe) await this.circuit.releaseProbe(event.accountId);
     this.eventBus.publish(new BulletinDispatchedEvent(event.eventId, step.status));
+  }
+
+  /**
+   * CleverTap has answered; losing that answer to a database blip would turn a known outcome into an
+   * uncertain one. So keep trying to record it while the lease is ours. A retry after a commit whose
+   * acknowledgement was lost finds its own row (unique attempt number) and stops.
+   */
+  private async recordDespiteOutage(startedAt: Date, record: () => Promise<void>): Promise<void> {
+    const deadline = startedAt.getTime() + this.config.dispatch.leaseMs - RECORD_RETRY_MS;
+    for (;;) {
+      try {
+        return await record();
+      } catch (error) {
+        if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) return;
+        if (Date.now() > deadline) throw error;
+        this.logger.warn(`could not record an attempt (${(error as Error).message}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS));
+      }
+    }
   }
 
   private async attempt(event: ClaimedEvent): Promise<{ verdict: AttemptVerdict; latencyMs: number }> {

@@ -29,11 +29,15 @@ export function propertiesProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+/** UNIX timestamps are in seconds; anything longer is almost surely milliseconds, i.e. a mistake. */
+const MAX_UNIX_SECONDS = 99_999_999_999;
+
 /** CleverTap's own wording for a bad `when` is `"when" has an incorrect value - null`. */
 export function whenProblem(value: unknown): string | undefined {
   if (value === 'now') return undefined;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return undefined;
-  if (typeof value === 'string' && /^\d{1,12}$/.test(value)) return undefined;
+  const seconds = typeof value === 'string' && /^\d{1,11}$/.test(value) ? Number(value) : value;
+  if (typeof seconds === 'number' && Number.isSafeInteger(seconds) && seconds >= 0 && seconds <= MAX_UNIX_SECONDS)
+    return undefined;
   const shown = value === undefined || value === null ? 'null' : typeof value === 'string' ? value : JSON.stringify(value);
   return `"when" has an incorrect value - ${shown}`;
 }

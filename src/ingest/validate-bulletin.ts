@@ -1,4 +1,3 @@
-import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { GatewayError } from '../common/gateway.error.js';
 import type { BulletinPayload } from '../event-log/bulletin-payload.js';
@@ -18,7 +17,9 @@ export function validateBulletin(body: unknown): BulletinPayload {
   if (unknown.length > 0)
     throw invalid(`Unknown field "${unknown[0]}": a Bulletins request accepts only ${BULLETIN_FIELDS.join(', ')}`);
 
-  const dto = plainToInstance(BulletinRequestDto, body);
+  // Copied by hand, not with class-transformer: it drops or trips over keys such as `constructor` or
+  // `toString`, which are ordinary property names to CleverTap.
+  const dto = Object.assign(new BulletinRequestDto(), pickFields(body as Record<string, unknown>));
   const errors = validateSync(dto, { stopAtFirstError: true, forbidUnknownValues: false });
   if (errors.length > 0) {
     const first = errors.sort((a, b) => BULLETIN_FIELDS.indexOf(a.property) - BULLETIN_FIELDS.indexOf(b.property))[0];
@@ -32,4 +33,8 @@ export function validateBulletin(body: unknown): BulletinPayload {
     'c-by': source['c-by'],
     when: source.when,
   };
+}
+
+function pickFields(body: Record<string, unknown>): Partial<BulletinRequestDto> {
+  return Object.fromEntries(BULLETIN_FIELDS.filter((field) => Object.hasOwn(body, field)).map((field) => [field, body[field]]));
 }
