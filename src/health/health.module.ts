@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { DispatchModule } from '../dispatch/dispatch.module.js';
+import { AccountsIndicator } from './accounts.indicator.js';
+import { DatabaseIndicator } from './database.indicator.js';
+import { DispatcherIndicator } from './dispatcher.indicator.js';
+import { HealthController } from './health.controller.js';
+
+@Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), DispatchModule],
+  controllers: [HealthController],
+  providers: [DatabaseIndicator, DispatcherIndicator, AccountsIndicator],
+})
+export class HealthModule {}

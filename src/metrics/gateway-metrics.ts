@@ -1,0 +1,186 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { GATEWAY_CONFIG } from '../config/config.module.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { CleverTapClient, type UpstreamResult } from '../dispatch/clevertap-client.js';
+import type { AttemptOutcome, EventStatus } from '../event-log/event-status.js';
+
+const PREFIX = 'bulletin_gateway_';
+/** CleverTap answers in tens to hundreds of milliseconds; the tail up to UPSTREAM_TIMEOUT_MS matters too. */
+const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** One row of the scrape-time queue query: pending or parked events of one account and status. */
+export interface QueueRow {
+  accountId: string;
+  status: EventStatus;
+  events: number;
+  oldestAgeSeconds: number;
+}
+
+/**
+ * The gateway's Prometheus metrics, on a registry of its own (several apps can live in one process, as
+ * in the tests). Counters move where things happen; gauges that mirror the database are set at scrape
+ * time by MetricsCollector. In-flight gauges are per process: sum them across instances.
+ */
+@Injectable()
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  private readonly httpRequests = new Counter({
+    name: `${PREFIX}http_requests_total`,
+    help: 'HTTP requests answered, by route template and status class',
+    labelNames: ['method', 'route', 'status_class'],
+    registers: [this.registry],
+  });
+  private readonly httpDuration = new Histogram({
+    name: `${PREFIX}http_request_duration_seconds`,
+    help: 'Time to answer an HTTP request, by route template',
+    labelNames: ['method', 'route'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly accepted = new Counter({
+    name: `${PREFIX}events_accepted_total`,
+    help: 'Events appended to the log (idempotent replays are not counted again)',
+    labelNames: ['account'],
+    registers: [this.registry],
+  });
+  private readonly rejected = new Counter({
+    name: `${PREFIX}events_rejected_total`,
+    help: 'Ingest requests refused before anything was logged, by error code',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  private readonly upstreamLatency = new Histogram({
+    name: `${PREFIX}upstream_request_duration_seconds`,
+    help: 'Duration of requests to CleverTap, by account and result (2xx, 4xx, 5xx, timeout, network_error)',
+    labelNames: ['account', 'result'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly upstreamInFlight = new Gauge({
+    name: `${PREFIX}upstream_in_flight`,
+    help: 'Requests to CleverTap in flight from this process',
+    labelNames: ['account'],
+    registers: [this.registry],
+  });
+  private readonly upstreamLimit = new Gauge({
+    name: `${PREFIX}upstream_in_flight_limit`,
+    help: 'Requests allowed in flight per CleverTap account across all gateway processes',
+    labelNames: ['account'],
+    registers: [this.registry],
+  });
+  private readonly outcomes = new Counter({
+    name: `${PREFIX}attempt_outcomes_total`,
+    help: 'Recorded dispatch attempts, by outcome class (sent, failed, transient, uncertain, credentials_rejected)',
+    labelNames: ['account', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly retries = new Counter({
+    name: `${PREFIX}retries_scheduled_total`,
+    help: 'Transient failures that scheduled another attempt',
+    labelNames: ['account'],
+    registers: [this.registry],
+  });
+  private readonly exhausted = new Counter({
+    name: `${PREFIX}events_exhausted_total`,
+    help: 'Events that failed transiently through the whole retry schedule',
+    labelNames: ['account'],
+    registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({
+    name: `${PREFIX}queue_depth`,
+    help: 'Events waiting for an attempt (queued or retrying), read from the database at scrape time',
+    labelNames: ['account', 'status'],
+    registers: [this.registry],
+  });
+  readonly queueOldestAge = new Gauge({
+    name: `${PREFIX}queue_oldest_age_seconds`,
+    help: 'Age of the oldest event still waiting for an attempt, since it was received (0 when none)',
+    labelNames: ['account'],
+    registers: [this.registry],
+  });
+  readonly uncertainEvents = new Gauge({
+    name: `${PREFIX}uncertain_events`,
+    help: 'Events parked as uncertain, waiting for an operator to resolve them',
+    labelNames: ['account'],
+    registers: [this.registry],
+  });
+  readonly circuitState = new Gauge({
+    name: `${PREFIX}circuit_state`,
+    help: 'Per-account circuit: 1 for the current state (closed, open, half_open, paused), 0 for the others',
+    labelNames: ['account', 'state'],
+    registers: [this.registry],
+  });
+  readonly databaseUp = new Gauge({
+    name: `${PREFIX}database_up`,
+    help: 'Whether the scrape-time database query succeeded (1) or not (0)',
+    registers: [this.registry],
+  });
+  private chainVerifiedAt?: number;
+
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+    for (const account of config.accounts) {
+      this.upstreamLimit.set({ account: account.id }, config.dispatch.concurrencyPerAccount);
+      this.upstreamInFlight.set({ account: account.id }, 0);
+    }
+    const verifiedAt = () => this.chainVerifiedAt;
+    new Gauge({
+      name: `${PREFIX}audit_chain_verified_age_seconds`,
+      help: 'Seconds since this process last verified the hash chain successfully; NaN until it has',
+      registers: [this.registry],
+      collect() {
+        const at = verifiedAt();
+        this.set(at === undefined ? Number.NaN : (Date.now() - at) / 1000);
+      },
+    });
+  }
+
+  httpRequestFinished(method: string, route: string, status: number, seconds: number): void {
+    this.httpRequests.inc({ method, route, status_class: `${Math.floor(status / 100)}xx` });
+    this.httpDuration.observe({ method, route }, seconds);
+  }
+
+  eventAccepted(accountId: string): void {
+    this.accepted.inc({ account: accountId });
+  }
+
+  eventRejected(code: string): void {
+    this.rejected.inc({ code });
+  }
+
+  /** Call when a request to CleverTap starts; call the returned function with its result when it ends. */
+  upstreamStarted(accountId: string): (result: UpstreamResult) => void {
+    this.upstreamInFlight.inc({ account: accountId });
+    return (result) => {
+      this.upstreamInFlight.dec({ account: accountId });
+      this.upstreamLatency.observe({ account: accountId, result: resultClass(result) }, result.latencyMs / 1000);
+    };
+  }
+
+  /** An attempt is in the log: count its outcome and what it led to. */
+  attemptRecorded(accountId: string, outcome: AttemptOutcome, resultingStatus: EventStatus): void {
+    this.outcomes.inc({ account: accountId, outcome });
+    if (resultingStatus === 'retrying') this.retries.inc({ account: accountId });
+    if (resultingStatus === 'exhausted') this.exhausted.inc({ account: accountId });
+  }
+
+  /** For the compliance work: call after a successful walk of the hash chain. */
+  markChainVerified(at: Date = new Date()): void {
+    this.chainVerifiedAt = at.getTime();
+  }
+
+  async scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+function resultClass(result: UpstreamResult): string {
+  if (result.kind === 'response') return `${Math.floor(result.httpStatus / 100)}xx`;
+  return CleverTapClient.isTimeoutAfterSend(result.code) ? 'timeout' : 'network_error';
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { GATEWAY_CONFIG } from '../config/config.module.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { AccountCircuit, type CircuitState } from '../dispatch/account-circuit.js';
+import { GatewayMetrics, type QueueRow } from './gateway-metrics.js';
+
+const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half_open', 'paused'];
+
+/**
+ * Sets the gauges that mirror the database, once per scrape: the queue and the parked events in one
+ * query over the `event_status` projection (its pending rows are few unless CleverTap is down), and
+ * the circuits from their small table. A database that does not answer must not fail the scrape:
+ * metrics matter most during an outage.
+ */
+@Injectable()
+export class MetricsCollector {
+  private readonly logger = new Logger(MetricsCollector.name);
+  private readonly accountIds: string[];
+
+  constructor(
+    private readonly metrics: GatewayMetrics,
+    private readonly db: DataSource,
+    private readonly circuit: AccountCircuit,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.accountIds = config.accounts.map((account) => account.id);
+  }
+
+  async collect(): Promise<void> {
+    try {
+      const [queue, circuits] = await Promise.all([this.queueRows(), this.circuit.states()]);
+      this.setQueueGauges(queue);
+      this.setCircuitGauges(new Map(circuits.map((view) => [view.accountId, view.state])));
+      this.metrics.databaseUp.set(1);
+    } catch (error) {
+      this.logger.warn(`metrics: the database did not answer (${(error as Error).message})`);
+      // No stale numbers: the series disappear until the database answers again.
+      for (const gauge of [this.metrics.queueDepth, this.metrics.queueOldestAge, this.metrics.uncertainEvents, this.metrics.circuitState])
+        gauge.reset();
+      this.metrics.databaseUp.set(0);
+    }
+  }
+
+  private async queueRows(): Promise<QueueRow[]> {
+    const rows = await this.db.query(
+      `SELECT s.account_id, s.status, count(*)::int AS events,
+              extract(epoch FROM now() - min(e.received_at))::float8 AS oldest_age_seconds
+         FROM event_status s JOIN bulletin_events e ON e.id = s.event_id
+        WHERE s.status IN ('queued', 'retrying', 'uncertain')
+        GROUP BY s.account_id, s.status`,
+    );
+    return rows.map((row: Record<string, any>) => ({
+      accountId: row.account_id,
+      status: row.status,
+      events: row.events,
+      oldestAgeSeconds: row.oldest_age_seconds,
+    }));
+  }
+
+  private setQueueGauges(rows: QueueRow[]): void {
+    const { queueDepth, queueOldestAge, uncertainEvents } = this.metrics;
+    for (const gauge of [queueDepth, queueOldestAge, uncertainEvents]) gauge.reset();
+    // Configured accounts always have their series, so "no rows" reads as 0 rather than as missing data.
+    for (const account of this.accountIds) {
+      queueDepth.set({ account, status: 'queued' }, 0);
+      queueDepth.set({ account, status: 'retrying' }, 0);
+      queueOldestAge.set({ account }, 0);
+      uncertainEvents.set({ account }, 0);
+    }
+    const oldest = new Map<string, number>();
+    for (const row of rows) {
+      if (row.status === 'uncertain') {
+        uncertainEvents.set({ account: row.accountId }, row.events);
+        continue;
+      }
+      queueDepth.set({ account: row.accountId, status: row.status }, row.events);
+      oldest.set(row.accountId, Math.max(oldest.get(row.accountId) ?? 0, row.oldestAgeSeconds));
+    }
+    for (const [account, age] of oldest) queueOldestAge.set({ account }, age);
+  }
+
+  private setCircuitGauges(states: Map<string, CircuitState>): void {
+    this.metrics.circuitState.reset();
+    for (const account of new Set([...this.accountIds, ...states.keys()])) {
+      const current = states.get(account) ?? 'closed';
+      for (const state of CIRCUIT_STATES) this.metrics.circuitState.set({ account, state }, state === current ? 1 : 0);
+    }
+  }
+}
