@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { makeAppendOnly } from './append-only.js';
 
 /** Tables the database itself keeps append-only. */
 export const LOG_TABLES = ['bulletin_events', 'dispatch_attempts'] as const;
@@ -94,17 +95,7 @@ export class CreateEventLog1764172800000 implements MigrationInterface {
           USING ERRCODE = 'insufficient_privilege';
       END $$;
     `);
-    for (const table of LOG_TABLES) {
-      await db.query(`
-        CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
-          FOR EACH ROW EXECUTE FUNCTION reject_log_mutation();
-        CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
-          FOR EACH STATEMENT EXECUTE FUNCTION reject_log_mutation();
-        ALTER TABLE ${table} ENABLE ALWAYS TRIGGER ${table}_append_only;
-        ALTER TABLE ${table} ENABLE ALWAYS TRIGGER ${table}_no_truncate;
-        REVOKE UPDATE, DELETE, TRUNCATE ON ${table} FROM PUBLIC;
-      `);
-    }
+    for (const table of LOG_TABLES) await makeAppendOnly(db, table);
   }
 
   async down(): Promise<void> {

@@ -3,8 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { GatewayConfig } from './config/gateway-config.js';
+import { setupOpenApi } from './docs/openapi.js';
 import { configureHttpPipeline } from './http-pipeline.js';
 import { createLogger, PinoNestLogger } from './logging/logger.js';
+import { instrumentHttp } from './metrics/http-metrics.js';
 
 /**
  * Builds the gateway as it runs in production, for main.ts and for the end-to-end tests alike. The
@@ -19,7 +21,9 @@ export async function createGatewayApp(
     bodyParser: false,
     logger: new PinoNestLogger(logger),
   });
+  instrumentHttp(app);
   configureHttpPipeline(app, config, logger);
+  setupOpenApi(app);
   await app.init();
   return app;
 }

@@ -7,6 +7,9 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { bodyParserError, isIngestPath, sendError } from './common/error-response.js';
 import { GatewayError } from './common/gateway.error.js';
 import type { GatewayConfig } from './config/gateway-config.js';
+import { RejectionLog } from './audit/rejection-log.js';
+import { presentedKey } from './partners/partner-auth.guard.js';
+import { PartnersRepository } from './partners/partners.repository.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -32,20 +35,40 @@ export function configureHttpPipeline(app: INestApplication, config: GatewayConf
       },
     }),
   );
-  app.use(requireJsonOnIngest);
+  const refuse = refuseIngest(app);
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (request.method === 'POST' && isIngestPath(request.path) && !request.is('application/json'))
+      void refuse(request, response, new GatewayError('unsupported_media_type', 415, 'Content-Type must be application/json'));
+    else next();
+  });
   app.use(express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'], strict: false }));
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     const translated = bodyParserError(error as { type?: string });
-    if (translated) sendError(request, response, translated);
+    if (translated) void refuse(request, response, translated, (error as { body?: string }).body);
     else next(error);
   });
   app.useGlobalFilters(new AllExceptionsFilter());
 }
 
-function requireJsonOnIngest(request: Request, response: Response, next: NextFunction): void {
-  if (request.method === 'POST' && isIngestPath(request.path) && !request.is('application/json')) {
-    sendError(request, response, new GatewayError('unsupported_media_type', 415, 'Content-Type must be application/json'));
-    return;
-  }
-  next();
+/**
+ * Refuses a body the parser could not accept. If it came from a partner with a valid key, the refusal
+ * is appended to the rejection log first (these requests never reach a guard or a handler).
+ */
+function refuseIngest(app: INestApplication) {
+  return async (request: Request, response: Response, error: GatewayError, rawBody?: string): Promise<void> => {
+    const key = isIngestPath(request.path) ? presentedKey(request) : undefined;
+    const principal = key ? await app.get(PartnersRepository).findByKey(key).catch(() => undefined) : undefined;
+    if (principal)
+      await app
+        .get(RejectionLog)
+        .record({
+          partnerId: principal.partnerId,
+          accountId: request.header('x-clevertap-account-id'),
+          error,
+          body: rawBody ?? `(${error.code}: body not kept)`,
+          requestId: String(request.id),
+        })
+        .catch(() => undefined);
+    sendError(request, response, error);
+  };
 }

@@ -8,6 +8,17 @@ import { runMigrations } from '../database/run-migrations.js';
 import { PartnersRepository } from '../partners/partners.repository.js';
 import { ROLES, type Role } from '../partners/principal.js';
 import { runSimulator } from '../simulator/run-simulator.js';
+import { ChainSealer } from '../audit/chain-sealer.service.js';
+import { ChainVerifier } from '../audit/chain-verifier.js';
+import { exportEvents, type ExportFormat, verifyExportFile } from '../audit/event-export.js';
+import { generateSigningKey } from '../audit/signing-key.js';
+import { EventFilter, eventConditions, LAST_ATTEMPT_JOIN } from '../event-log/event-filter.js';
+import { compareStatusProjection, repairStatusProjection } from '../event-log/status-projection.js';
+import { Presets, SingleBar } from 'cli-progress';
+import { validate } from 'class-validator';
+import { createWriteStream } from 'node:fs';
+import { userInfo } from 'node:os';
+import { ReplayRepository } from '../replay/replay.repository.js';
 
 /** Opens the gateway's database (DATABASE_URL or the embedded one), migrated, for one command. */
 async function withDatabase<T>(work: (db: DataSource) => Promise<T>): Promise<T> {
@@ -39,6 +50,34 @@ function port(value: string): number {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** A progress bar on stderr for long work, so stdout stays clean for scripts. */
+async function withProgress<T>(label: string, total: number, work: (update: (done: number) => void) => Promise<T>): Promise<T> {
+  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total}`, stream: process.stderr }, Presets.shades_classic);
+  bar.start(Math.max(total, 1), 0);
+  try {
+    return await work((done) => bar.update(Math.min(done, total)));
+  } finally {
+    bar.update(total);
+    bar.stop();
+  }
+}
+
+async function validFilter(options: Record<string, string>): Promise<EventFilter> {
+  const filter = Object.assign(new EventFilter(), {
+    error: options.error,
+    error_code: options.error_code,
+    status: options.status,
+    business_event: options.businessEvent,
+    partner: options.partner,
+    account: options.account,
+    received_from: options.from,
+    received_to: options.to,
+  });
+  const errors = await validate(filter, { skipUndefinedProperties: true });
+  if (errors.length > 0) program.error(errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '));
+  return filter;
+}
 
 const program = new Command('bulletin-gateway').description('Bulletin Gateway: a durable, auditable front for CleverTap Bulletins');
 
@@ -92,6 +131,127 @@ program
     const revoked = await withDatabase((db) => new PartnersRepository(db).revoke(id));
     if (!revoked) program.error(`no active partner ${id}`);
     console.log(`partner ${id} revoked`);
+  });
+
+program
+  .command('verify')
+  .description('walk the tamper-evident chain and name the first broken link (exit 1 if any)')
+  .option('--json', 'print the report as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const config = loadConfigOrExit();
+    const report = await withDatabase(async (db) => {
+      await new ChainSealer(db, config).sealPending();
+      const [{ total }] = await db.query('SELECT count(*)::int AS total FROM audit_chain');
+      return withProgress('verifying', total, (update) => new ChainVerifier(db, config).verify(update));
+    });
+    if (options.json) console.log(JSON.stringify(report));
+    else if (report.ok) console.log(`chain intact: ${report.entriesChecked} entries, ${report.checkpointsChecked} signed checkpoints, head ${report.head.hash}`);
+    else console.log(`CHAIN BROKEN at position ${report.firstBrokenLink!.position}: ${report.firstBrokenLink!.detail}`);
+    process.exitCode = report.ok ? 0 : 1;
+  });
+
+program
+  .command('export')
+  .description('export events (oldest first) to a file, with the audit filters')
+  .requiredOption('--out <file>', 'where to write')
+  .option('--format <format>', 'ndjson (verifiable offline) or csv', 'ndjson')
+  .option('--status <status>')
+  .option('--business-event <name>')
+  .option('--partner <id>')
+  .option('--account <id>')
+  .option('--from <iso>', 'received from (inclusive)')
+  .option('--to <iso>', 'received before')
+  .action(async (options: Record<string, string>) => {
+    const config = loadConfigOrExit();
+    const filter = await validFilter(options);
+    if (!['ndjson', 'csv'].includes(options.format)) program.error('--format must be ndjson or csv');
+    const rows = await withDatabase(async (db) => {
+      const conditions = eventConditions(filter);
+      const [{ total }] = await db.query(
+        `SELECT count(*)::int AS total FROM bulletin_events e JOIN event_status s ON s.event_id = e.id ${LAST_ATTEMPT_JOIN} ${conditions.where}`,
+        conditions.params,
+      );
+      const output = createWriteStream(options.out);
+      return withProgress('exporting', total, async (update) => {
+        let done = 0;
+        return exportEvents({ db, filter, format: options.format as ExportFormat, output, signingKey: config.audit.signingKey, onRow: () => update(++done) });
+      });
+    });
+    console.log(`${rows} events written to ${options.out}${options.format === 'ndjson' ? (config.audit.signingKey ? ' (signed)' : ' (hashed; set AUDIT_SIGNING_KEY to sign)') : ''}`);
+  });
+
+program
+  .command('verify-export')
+  .description('check an NDJSON export offline: no database needed')
+  .argument('<file>')
+  .option('--public-key <base64>', 'the public key you trust (shown by audit:keygen); without it, any signature is checked against the key in the file')
+  .action(async (file: string, options: { publicKey?: string }) => {
+    const result = await verifyExportFile(file, options.publicKey);
+    console.log(result.ok ? `export intact: ${result.lines} lines${result.signed ? ', signature valid' : ', not signed'}` : `EXPORT INVALID: ${result.problem}`);
+    process.exitCode = result.ok ? 0 : 1;
+  });
+
+program
+  .command('audit:keygen')
+  .description('print a new Ed25519 key pair for AUDIT_SIGNING_KEY')
+  .action(() => {
+    const { privateKey, publicKey } = generateSigningKey();
+    console.log(`AUDIT_SIGNING_KEY=${privateKey}\n# public key (give it to auditors): ${publicKey}`);
+  });
+
+program
+  .command('projections:check')
+  .description('rebuild the status projection from the log in a query and report any difference')
+  .option('--repair', 'rewrite the rows that differ (stop the gateways first)')
+  .action(async (options: { repair?: boolean }) => {
+    await withDatabase(async (db) => {
+      const { differences, events } = await compareStatusProjection(db);
+      if (differences.length === 0) return console.log(`projection matches the log (${events} events)`);
+      console.table(differences);
+      if (!options.repair) {
+        process.exitCode = 1;
+        return console.log(`${differences.length} differences; run with --repair to rebuild them from the log`);
+      }
+      console.log(`repaired ${await repairStatusProjection(db)} rows`);
+    });
+  });
+
+program
+  .command('replay')
+  .description('put failed events back in the queue (dry run first!); a running gateway sends them')
+  .requiredOption('--reason <text>', 'why: kept in the audit log')
+  .option('--status <status>', 'failed, exhausted, uncertain (with --include-uncertain), queued, retrying')
+  .option('--business-event <name>')
+  .option('--partner <id>')
+  .option('--account <id>')
+  .option('--from <iso>', 'received from (inclusive)')
+  .option('--to <iso>', 'received before')
+  .option('--error <text>', 'text in the latest error')
+  .option('--error-code <code>', 'code of the latest error, e.g. 400 or ECONNREFUSED')
+  .option('--dry-run', 'only say what would be queued')
+  .option('--include-uncertain', 'also resend uncertain events (CleverTap may already have raised them)')
+  .option('--no-wait', 'return once queued instead of following progress')
+  .action(async (options: Record<string, string | boolean>) => {
+    const filter = await validFilter({ ...(options as Record<string, string>), error: options.error as string, error_code: options.errorCode as string });
+    const scope = { filter, includeUncertain: Boolean(options.includeUncertain), force: false };
+    await withDatabase(async (db) => {
+      const replays = new ReplayRepository(db);
+      if (options.dryRun) return console.log(JSON.stringify(await replays.preview(scope), null, 2));
+      const who = `cli:${userInfo().username}`;
+      const replay = await replays.requeue(scope, { id: who, name: who }, String(options.reason));
+      console.log(`replay ${replay.id}: ${replay.matched} matched, ${replay.queued} queued`);
+      if (!options.wait || replay.queued === 0) return;
+      console.error('following progress (the gateway sends them; Ctrl-C stops following, not the replay)');
+      const final = await withProgress('sending', replay.queued, async (update) => {
+        for (;;) {
+          const progress = (await replays.progress(replay.id))!;
+          update(progress.queued - progress.pending);
+          if (progress.done) return progress;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      });
+      console.log(`replay ${final.id} done: ${final.sent} sent, ${final.failed} failed again`);
+    });
   });
 
 program

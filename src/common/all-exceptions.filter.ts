@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { ERROR_CODE_LOCAL } from '../metrics/http-metrics.js';
 import { sendError } from './error-response.js';
 import { GatewayError } from './gateway.error.js';
 
@@ -16,7 +17,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
-    sendError(request, http.getResponse<Response>(), this.toGatewayError(exception, request));
+    const response = http.getResponse<Response>();
+    const error = this.toGatewayError(exception, request);
+    response.locals[ERROR_CODE_LOCAL] = error.code; // the metrics middleware counts ingest refusals by code
+    sendError(request, response, error);
   }
 
   private toGatewayError(exception: unknown, request: Request): GatewayError {

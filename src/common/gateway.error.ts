@@ -14,4 +14,4 @@ export class GatewayError extends Error {
 }
 
 export const unauthenticated = () =>
-  new GatewayError('unauthenticated', 401, 'Invalid Credentials: send your gateway key in X-CleverTap-Passcode');
+  new GatewayError('unauthenticated', 401, 'Invalid Credentials: send a valid gateway key (X-CleverTap-Passcode or Authorization: Bearer)');

@@ -100,6 +100,16 @@ export class Environment {
   @IsOptional() @IsString()
   AUDIT_SIGNING_KEY?: string;
 
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 100 to 3600000' })
+  @Min(100, { message: 'must be an integer number of milliseconds from 100 to 3600000' })
+  @Max(3_600_000, { message: 'must be an integer number of milliseconds from 100 to 3600000' })
+  AUDIT_SEAL_INTERVAL_MS = 1000;
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 1000 to 86400000' })
+  @Min(1000, { message: 'must be an integer number of milliseconds from 1000 to 86400000' })
+  @Max(86_400_000, { message: 'must be an integer number of milliseconds from 1000 to 86400000' })
+  AUDIT_CHECKPOINT_INTERVAL_MS = 300_000;
+
   @IsOptional() @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL = 'info';
 }

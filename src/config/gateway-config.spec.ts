@@ -1,10 +1,12 @@
 // class-transformer's @Type needs the metadata polyfill that the entry points load first.
 import 'reflect-metadata';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration, parseDurationList } from './durations.js';
+import { generateSigningKey } from '../audit/signing-key.js';
 import { ConfigError, type GatewayConfig, loadConfig } from './gateway-config.js';
 
 const REGIONS = 'in1, sg1, us1, aps3, mec1, eu1';
@@ -82,9 +84,30 @@ describe('loadConfig', () => {
 
     it('leaves the optional secrets unset and logs at info', () => {
       expect(config.adminKey).toBeUndefined();
-      expect(config.auditSigningKey).toBeUndefined();
+      expect(config.audit.signingKey).toBeUndefined();
       expect(config.logLevel).toBe('info');
       expect(config.maxBodyBytes).toBe(65_536);
+    });
+  });
+
+  describe('AUDIT_SIGNING_KEY', () => {
+    it('accepts an Ed25519 key as base64 DER or as PEM with escaped newlines', () => {
+      const { privateKey } = generateSigningKey();
+      expect(loadConfig({ AUDIT_SIGNING_KEY: privateKey }).audit.signingKey?.asymmetricKeyType).toBe('ed25519');
+      const pem = createPrivateKey({ key: Buffer.from(privateKey, 'base64'), format: 'der', type: 'pkcs8' })
+        .export({ format: 'pem', type: 'pkcs8' })
+        .toString()
+        .replace(/\n/g, '\\n');
+      expect(loadConfig({ AUDIT_SIGNING_KEY: pem }).audit.signingKey?.asymmetricKeyType).toBe('ed25519');
+    });
+
+    it.each([
+      ['not a key at all', 'must be an Ed25519 private key in PKCS#8 PEM or base64 DER'],
+      [generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'), 'must be an Ed25519 private key (got rsa)'],
+    ])('refuses %#: one line, without echoing the key', (value, fragment) => {
+      const problems = problemsOf({ AUDIT_SIGNING_KEY: value });
+      expect(problems).toEqual([`AUDIT_SIGNING_KEY ${fragment}${fragment.endsWith('DER') ? ' (see `bulletin-gateway audit:keygen`)' : ''}`]);
+      expect(problems[0]).not.toContain(value);
     });
   });
 

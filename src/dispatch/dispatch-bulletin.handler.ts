@@ -4,6 +4,7 @@ import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { CleverTapAccount, GatewayConfig } from '../config/gateway-config.js';
 import { EventLogRepository } from '../event-log/event-log.repository.js';
 import type { AttemptTrigger } from '../event-log/event-status.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { AccountCircuit } from './account-circuit.js';
 import { type AttemptVerdict, judgeUpstreamResult, nextStep } from './attempt-verdict.js';
 import { BulletinDispatchedEvent } from './bulletin-dispatched.event.js';
@@ -25,6 +26,7 @@ export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletin
     private readonly eventLog: EventLogRepository,
     private readonly circuit: AccountCircuit,
     private readonly eventBus: EventBus,
+    private readonly metrics: GatewayMetrics,
   ) {
     this.accounts = new Map(config.accounts.map((account) => [account.id, account]));
   }
@@ -38,6 +40,7 @@ export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletin
         eventId: event.eventId,
         attemptNumber: event.attempts + 1,
         trigger: triggerOf(event),
+        replayId: event.nextTrigger === 'replay' ? event.replayId : null,
         ...verdict,
         resultingStatus: step.status,
         nextAttemptAt: step.nextAttemptAt,
@@ -47,6 +50,7 @@ export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletin
       },
       leaseOwner,
     ));
+    this.metrics.attemptRecorded(event.accountId, verdict.outcome, step.status);
     if (!event.abandonedByDeadProcess) await this.circuit.record(event.accountId, verdict.outcome, probe);
     else if (probe) await this.circuit.releaseProbe(event.accountId);
     this.eventBus.publish(new BulletinDispatchedEvent(event.eventId, step.status));
@@ -91,11 +95,13 @@ export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletin
         latencyMs: 0,
       };
     }
+    const upstreamFinished = this.metrics.upstreamStarted(account.id);
     const result = await this.client.trigger(account, event.payload);
+    upstreamFinished(result);
     return { verdict: judgeUpstreamResult(result, this.config.dispatch.upstreamTimeoutMs), latencyMs: result.latencyMs };
   }
 }
 
 function triggerOf(event: ClaimedEvent): AttemptTrigger {
-  return event.attempts === 0 ? 'auto' : 'retry';
+  return event.nextTrigger ?? (event.attempts === 0 ? 'auto' : 'retry');
 }

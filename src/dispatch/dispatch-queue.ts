@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { BulletinPayload } from '../event-log/bulletin-payload.js';
-import type { EventStatus } from '../event-log/event-status.js';
+import type { AttemptTrigger, EventStatus } from '../event-log/event-status.js';
 
 /** An event this process has leased for one upstream attempt. */
 export interface ClaimedEvent {
@@ -11,6 +11,9 @@ export interface ClaimedEvent {
   attempts: number;
   transientFailures: number;
   payload: BulletinPayload;
+  /** Set by a replay: the next attempt is recorded as a replay and linked to it. */
+  nextTrigger: AttemptTrigger | null;
+  replayId: string | null;
   /** The previous lease expired unreleased: a process died mid-attempt, so CleverTap may have it. */
   abandonedByDeadProcess: boolean;
 }
@@ -34,7 +37,7 @@ export class DispatchQueue {
           SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3 / 1000.0)
          FROM due, bulletin_events e
         WHERE s.event_id = due.event_id AND e.id = s.event_id
-       RETURNING s.event_id, s.account_id, s.status, s.attempts, s.transient_failures, e.payload,
+       RETURNING s.event_id, s.account_id, s.status, s.attempts, s.transient_failures, e.payload, s.next_trigger, s.replay_id,
                  due.previous_owner IS NOT NULL AS abandoned`,
       [accountId, owner, leaseMs],
     );
@@ -47,6 +50,8 @@ export class DispatchQueue {
       attempts: row.attempts,
       transientFailures: row.transient_failures,
       payload: row.payload,
+      nextTrigger: row.next_trigger,
+      replayId: row.replay_id,
       abandonedByDeadProcess: row.abandoned,
     };
   }

@@ -6,7 +6,7 @@ import { CleverTapClient } from './clevertap-client.js';
 import { DispatchBulletinHandler } from './dispatch-bulletin.handler.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { Dispatcher } from './dispatcher.service.js';
-import { WakeDispatcherOnAccept } from './wake-dispatcher.handler.js';
+import { WakeDispatcher } from './wake-dispatcher.handler.js';
 
 @Module({
   imports: [EventLogModule],
@@ -17,7 +17,7 @@ import { WakeDispatcherOnAccept } from './wake-dispatcher.handler.js';
     DispatchQueue,
     Dispatcher,
     DispatchBulletinHandler,
-    WakeDispatcherOnAccept,
+    WakeDispatcher,
   ],
   exports: [Dispatcher, AccountCircuit],
 })

@@ -1,13 +1,15 @@
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { BulletinAcceptedEvent } from '../ingest/bulletin-accepted.event.js';
+import { ReplayRequestedEvent } from '../replay/replay-requested.event.js';
 import { Dispatcher } from './dispatcher.service.js';
 
-/** A freshly accepted event is dispatched by this process at once; NOTIFY tells the others. */
-@EventsHandler(BulletinAcceptedEvent)
-export class WakeDispatcherOnAccept implements IEventHandler<BulletinAcceptedEvent> {
+/** Work appended by this process is dispatched by it at once; NOTIFY tells the other processes. */
+@EventsHandler(BulletinAcceptedEvent, ReplayRequestedEvent)
+export class WakeDispatcher implements IEventHandler<BulletinAcceptedEvent | ReplayRequestedEvent> {
   constructor(private readonly dispatcher: Dispatcher) {}
 
-  handle(event: BulletinAcceptedEvent): void {
-    this.dispatcher.wake(event.accountId);
+  handle(event: BulletinAcceptedEvent | ReplayRequestedEvent): void {
+    if (event instanceof BulletinAcceptedEvent) this.dispatcher.wake(event.accountId);
+    else this.dispatcher.wakeAll();
   }
 }

@@ -25,6 +25,8 @@ export interface AttemptRecord {
   eventId: string;
   attemptNumber: number;
   trigger: AttemptTrigger;
+  /** The replay that caused this attempt, if any. */
+  replayId?: string | null;
   outcome: AttemptOutcome;
   resultingStatus: EventStatus;
   httpStatus?: number;
@@ -111,8 +113,8 @@ export class EventLogRepository {
       await tx.query(
         `INSERT INTO dispatch_attempts
            (event_id, attempt_number, trigger, outcome, resulting_status, http_status, clevertap_status, targets,
-            error, error_code, started_at, latency_ms, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+            error, error_code, started_at, latency_ms, next_attempt_at, replay_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
         [
           attempt.eventId,
           attempt.attemptNumber,
@@ -127,11 +129,12 @@ export class EventLogRepository {
           attempt.startedAt,
           attempt.latencyMs,
           attempt.nextAttemptAt ?? null,
+          attempt.replayId ?? null,
         ],
       );
       await tx.query(
         `UPDATE event_status
-            SET status = $2, attempts = $3, transient_failures = $4, next_attempt_at = $5,
+            SET status = $2, attempts = $3, transient_failures = $4, next_attempt_at = $5, next_trigger = NULL,
                 lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
           WHERE event_id = $1 AND lease_owner = $6`,
         [

@@ -2,11 +2,14 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
+import { RejectionLog } from '../audit/rejection-log.js';
 import { GatewayError } from '../common/gateway.error.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
+import type { BulletinPayload } from '../event-log/bulletin-payload.js';
 import { EventLogRepository, type IdempotentMatch } from '../event-log/event-log.repository.js';
 import { isFinal } from '../event-log/event-status.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { BulletinAcceptedEvent } from './bulletin-accepted.event.js';
 import { OutcomeWaiter } from './outcome-waiter.js';
 import { TriggerBulletinCommand, type TriggerReply } from './trigger-bulletin.command.js';
@@ -22,13 +25,15 @@ export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCo
     private readonly eventLog: EventLogRepository,
     private readonly waiter: OutcomeWaiter,
     private readonly eventBus: EventBus,
+    private readonly rejections: RejectionLog,
+    private readonly metrics: GatewayMetrics,
   ) {
     this.configuredAccounts = new Set(config.accounts.map((account) => account.id));
   }
 
   async execute(command: TriggerBulletinCommand): Promise<TriggerReply> {
     const accountId = this.permittedAccount(command);
-    const payload = validateBulletin(command.body);
+    const payload = await this.validOrRejected(command, accountId);
     const payloadSha256 = createHash('sha256').update(canonicalize(payload)!).digest('hex');
     const appended = await this.eventLog.append({
       partnerId: command.principal.partnerId,
@@ -39,6 +44,7 @@ export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCo
       requestId: command.requestId,
     });
     if (!appended.appended) return this.replayStoredOutcome(appended.existing, payloadSha256);
+    this.metrics.eventAccepted(accountId);
 
     const { eventId } = appended;
     const waitMs = this.config.dispatch.syncWaitMs;
@@ -52,6 +58,23 @@ export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCo
     await wait.done;
     const outcome = await this.eventLog.currentOutcome(eventId);
     return outcome ? replyForOutcome(outcome) : queuedReply(eventId);
+  }
+
+  /** A refused body from an authenticated partner is itself a fact worth keeping: it is logged, then refused. */
+  private async validOrRejected(command: TriggerBulletinCommand, accountId: string): Promise<BulletinPayload> {
+    try {
+      return validateBulletin(command.body);
+    } catch (error) {
+      if (error instanceof GatewayError)
+        await this.rejections.record({
+          partnerId: command.principal.partnerId,
+          accountId,
+          error,
+          body: command.body,
+          requestId: command.requestId,
+        });
+      throw error;
+    }
   }
 
   private permittedAccount({ principal, accountId }: TriggerBulletinCommand): string {

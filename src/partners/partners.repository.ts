@@ -53,6 +53,17 @@ export class PartnersRepository {
     return key;
   }
 
+  /** Issues one more key to an active partner; undefined when there is no such partner. */
+  async addKey(partnerId: string): Promise<string | undefined> {
+    const key = generateKey();
+    const rows = await this.db.query(
+      `INSERT INTO partner_keys (partner_id, key_sha256, key_prefix)
+       SELECT id, $2, $3 FROM partners WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
+      [partnerId, hashKey(key), displayPrefix(key)],
+    );
+    return rows.length > 0 ? key : undefined;
+  }
+
   /** Looks a key up by its hash: an index probe, so its timing tells nothing about other keys. */
   async findByKey(key: string): Promise<Principal | undefined> {
     const rows = await this.db.query(

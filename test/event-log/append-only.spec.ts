@@ -1,14 +1,24 @@
 import pg from 'pg';
 import request from 'supertest';
+import { ChainSealer } from '../../src/audit/chain-sealer.service.js';
+import { generateSigningKey } from '../../src/audit/signing-key.js';
 import { exampleBulletin, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 
-/** Each log table with an ordinary column an UPDATE could rewrite. */
-const LOG_TABLES: Record<string, string> = { bulletin_events: 'request_id', dispatch_attempts: 'error' };
+/** Each log table with an assignment an UPDATE could use to rewrite it. */
+const LOG_TABLES: Record<string, string> = {
+  bulletin_events: `request_id = 'rewritten'`,
+  dispatch_attempts: `error = 'rewritten'`,
+  rejected_requests: `reason = 'rewritten'`,
+  replay_requests: `reason = 'rewritten'`,
+  replay_items: `queued_at = now()`,
+  audit_chain: `digest = 'rewritten'`,
+  audit_checkpoints: `signature = 'rewritten'`,
+};
 
 // Statements that would rewrite history; TRUNCATE CASCADE, because bulletin_events is referenced by
 // foreign keys and a plain TRUNCATE would be refused for that reason before any trigger could run.
 const MUTATIONS: [operation: string, sql: (table: string) => string][] = [
-  ['UPDATE', (table) => `UPDATE ${table} SET ${LOG_TABLES[table]} = 'rewritten'`],
+  ['UPDATE', (table) => `UPDATE ${table} SET ${LOG_TABLES[table]}`],
   ['DELETE', (table) => `DELETE FROM ${table}`],
   ['TRUNCATE', (table) => `TRUNCATE ${table} CASCADE`],
 ];
@@ -25,12 +35,29 @@ describe('the event log is append-only in the database', () => {
     request(gateway.http).post('/1/targets/trigger.json').set(gateway.partnerHeaders(key)).send(exampleBulletin()).expect(200);
 
   beforeAll(async () => {
-    gateway = await startGateway();
+    gateway = await startGateway({
+      env: { AUDIT_SIGNING_KEY: generateSigningKey().privateKey, AUDIT_CHECKPOINT_INTERVAL_MS: '1000' },
+    });
     key = await gateway.createPartner();
-    // Row triggers fire only on rows, so each log table needs one.
+    // Row triggers fire only on rows, so each log table needs one: an event and its attempt, a
+    // rejection, a replay of a failed event, and the chain with a signed checkpoint over all of them.
     eventId = (await raise()).body.event_id;
+    await request(gateway.http).post('/1/targets/trigger.json').set(gateway.partnerHeaders(key)).send({}).expect(400);
+    await request(gateway.http)
+      .post('/1/targets/trigger.json')
+      .set(gateway.partnerHeaders(key))
+      .send({ ...exampleBulletin(), business_event: 'Undefined Event' })
+      .expect(400);
+    const operator = await gateway.createPartner({ role: 'operator', accounts: [] });
+    await request(gateway.http).post('/v1/replays').set('Authorization', `Bearer ${operator}`).send({ status: 'failed', reason: 'fixture' }).expect(200);
+    await gateway.app.get(ChainSealer).sealPending();
     client = new pg.Client(gateway.database.url);
     await client.connect();
+  });
+
+  it('has a row in every log table, so the row triggers are really exercised', async () => {
+    for (const table of Object.keys(LOG_TABLES))
+      expect((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n).toBeGreaterThan(0);
   });
   afterAll(async () => {
     await client?.end();
@@ -42,8 +69,9 @@ describe('the event log is append-only in the database', () => {
   const logContents = async () =>
     (
       await client.query(
-        `SELECT (SELECT md5(string_agg(e::text, ',' ORDER BY position)) FROM bulletin_events e) AS events,
-                (SELECT md5(string_agg(a::text, ',' ORDER BY position)) FROM dispatch_attempts a) AS attempts`,
+        `SELECT ${Object.keys(LOG_TABLES)
+          .map((table) => `(SELECT md5(string_agg(t::text, ',' ORDER BY position)) FROM ${table} t) AS ${table}`)
+          .join(', ')}`,
       )
     ).rows[0];
 

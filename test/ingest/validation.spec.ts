@@ -265,7 +265,7 @@ describe('validating bulletin requests at the gateway', () => {
       const { 'X-CleverTap-Passcode': _key, ...headers } = gateway.partnerHeaders(key);
       return headers;
     };
-    const INVALID_CREDENTIALS = 'Invalid Credentials: send your gateway key in X-CleverTap-Passcode';
+    const INVALID_CREDENTIALS = 'Invalid Credentials: send a valid gateway key (X-CleverTap-Passcode or Authorization: Bearer)';
 
     it('refuses a request without a key with 401', async () => {
       await expectRefused(await post(exampleBulletin(), withoutKey()), 401, INVALID_CREDENTIALS);

@@ -1,0 +1,144 @@
+import canonicalize from 'canonicalize';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { GATEWAY_CONFIG } from '../config/config.module.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { CHAINED_TABLES, chainedRowsSql, entryDigest, GENESIS_HASH, linkHash } from './audit-chain.js';
+import { publicKeyOf, signText } from './signing-key.js';
+
+const SEAL_LOCK_KEY = 0x7365616c; // "seal": one sealer at a time across all gateway processes
+const BATCH_SIZE = 5000;
+
+interface ChainHead {
+  position: number;
+  hash: string;
+  /** The (xid, rank, position) of the last sealed row: where the next batch starts. */
+  cursor: { xid: string; rank: number; position: number };
+}
+
+/**
+ * Appends finished log rows to the hash chain, off the ingest path. A batch takes the rows written by
+ * transactions below the snapshot's xmin (all of them finished, so none can still appear there later),
+ * in (transaction, table, position) order, after the last sealed row. Any gateway process may run it;
+ * an advisory lock makes them take turns.
+ */
+@Injectable()
+export class ChainSealer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ChainSealer.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sealInBackground(), this.config.audit.sealIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async sealInBackground(): Promise<void> {
+    if (this.running) return;
+    this.running = this.sealPending().catch((error) => this.logger.warn(`sealing failed: ${(error as Error).message}`));
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** Seals everything sealable now; returns how many entries were appended to the chain. */
+  async sealPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sealed = await this.sealBatch();
+      if (sealed === undefined) return total; // another process holds the sealer lock
+      total += sealed;
+      if (sealed < BATCH_SIZE) break;
+    }
+    await this.checkpointIfDue();
+    return total;
+  }
+
+  private sealBatch(): Promise<number | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SEAL_LOCK_KEY]);
+      if (!locked) return undefined;
+      const [{ horizon }] = await tx.query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
+      await tx.query(`SET LOCAL TimeZone = 'UTC'`);
+      const head = await this.head(tx);
+      const rows: { kind: string; rank: number; position: string; inserted_xid: string; row: unknown }[] = await tx.query(
+        `SELECT kind, rank, position, inserted_xid::text, row FROM (${chainedRowsSql(
+          't.inserted_xid >= $1::xid8 AND t.inserted_xid < $2::xid8',
+        )}) rows
+          WHERE (inserted_xid, rank, position) > ($1::xid8, $3::int, $4::bigint)
+          ORDER BY inserted_xid, rank, position
+          LIMIT ${BATCH_SIZE}`,
+        [head.cursor.xid, horizon, head.cursor.rank, head.cursor.position],
+      );
+      if (rows.length === 0) return 0;
+      await this.append(tx, head, rows);
+      return rows.length;
+    });
+  }
+
+  private async append(
+    tx: EntityManager,
+    head: ChainHead,
+    rows: { kind: string; position: string; inserted_xid: string; row: unknown }[],
+  ): Promise<void> {
+    let hash = head.hash;
+    const columns = { position: [] as number[], kind: [] as string[], ref: [] as string[], xid: [] as string[], digest: [] as string[], hash: [] as string[] };
+    rows.forEach((row, index) => {
+      const digest = entryDigest(row.kind, row.row);
+      hash = linkHash(hash, digest);
+      columns.position.push(head.position + index + 1);
+      columns.kind.push(row.kind);
+      columns.ref.push(row.position);
+      columns.xid.push(row.inserted_xid);
+      columns.digest.push(digest);
+      columns.hash.push(hash);
+    });
+    await tx.query(
+      `INSERT INTO audit_chain (position, entry_kind, entry_ref, entry_xid, digest, hash)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::xid8[], $5::text[], $6::text[])`,
+      [columns.position, columns.kind, columns.ref, columns.xid, columns.digest, columns.hash],
+    );
+  }
+
+  private async head(tx: EntityManager): Promise<ChainHead> {
+    const [last] = await tx.query(
+      `SELECT c.position, c.hash, c.entry_xid::text AS xid, c.entry_kind, c.entry_ref FROM audit_chain c
+        ORDER BY c.position DESC LIMIT 1`,
+    );
+    if (!last) return { position: 0, hash: GENESIS_HASH, cursor: { xid: '0', rank: -1, position: 0 } };
+    const rank = CHAINED_TABLES.findIndex(({ kind }) => kind === last.entry_kind);
+    return { position: Number(last.position), hash: last.hash, cursor: { xid: last.xid, rank, position: Number(last.entry_ref) } };
+  }
+
+  /** Signs (position, head hash) when the chain has grown and the last checkpoint is old enough. */
+  private async checkpointIfDue(): Promise<void> {
+    const key = this.config.audit.signingKey;
+    if (!key) return;
+    await this.db.transaction(async (tx) => {
+      const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SEAL_LOCK_KEY]);
+      if (!locked) return;
+      const [due] = await tx.query(
+        `SELECT c.position, c.hash FROM audit_chain c
+          WHERE c.position > COALESCE((SELECT max(position) FROM audit_checkpoints), 0)
+            AND COALESCE((SELECT max(signed_at) FROM audit_checkpoints), '-infinity') < now() - make_interval(secs => $1 / 1000.0)
+          ORDER BY c.position DESC LIMIT 1`,
+        [this.config.audit.checkpointIntervalMs],
+      );
+      if (!due) return;
+      const checkpoint = { position: Number(due.position), head_hash: due.hash, signed_at: new Date().toISOString() };
+      await tx.query(
+        `INSERT INTO audit_checkpoints (position, head_hash, signed_at, public_key, signature) VALUES ($1, $2, $3, $4, $5)`,
+        [checkpoint.position, checkpoint.head_hash, checkpoint.signed_at, publicKeyOf(key), signText(key, canonicalize(checkpoint)!)],
+      );
+    });
+  }
+}

@@ -1,0 +1,166 @@
+import { stringify } from 'csv-stringify';
+import { createHash, type KeyObject } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import QueryStream from 'pg-query-stream';
+import type pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { eventConditions, type EventFilter } from '../event-log/event-filter.js';
+import { EVENT_SOURCE, SUMMARY_COLUMNS } from './event-audit.repository.js';
+import { publicKeyOf, signText, verifyText } from './signing-key.js';
+
+export type ExportFormat = 'ndjson' | 'csv';
+export const EXPORT_FORMAT = 'bulletin-gateway-export/1';
+
+const EXPORT_COLUMNS = `${SUMMARY_COLUMNS}, e.payload, a.http_status AS last_http_status,
+  a.clevertap_status AS last_clevertap_status, a.targets, a.error_code AS last_error_code,
+  c.position AS chain_position, c.hash AS chain_hash`;
+
+const CSV_COLUMNS = [
+  'id', 'position', 'received_at', 'partner_id', 'partner_name', 'account_id', 'business_event', 'name', 'status',
+  'attempts', 'last_http_status', 'last_clevertap_status', 'targets', 'last_error', 'last_error_code', 'request_id',
+  'idempotency_key', 'payload', 'chain_position', 'chain_hash',
+];
+
+/**
+ * Streams the events matching a filter, oldest first, through a server-side cursor: memory stays flat
+ * whatever the size of the log. NDJSON ends with a trailer holding the SHA-256 of every byte before it,
+ * Ed25519-signed when AUDIT_SIGNING_KEY is set, so the file can be verified offline.
+ */
+export async function exportEvents(options: {
+  db: DataSource;
+  filter: EventFilter;
+  format: ExportFormat;
+  output: Writable;
+  onlyPartner?: string;
+  signingKey?: KeyObject;
+  onRow?: () => void;
+}): Promise<number> {
+  const conditions = eventConditions(options.filter, options.onlyPartner);
+  const sql = `SELECT ${EXPORT_COLUMNS} FROM ${EVENT_SOURCE}
+    LEFT JOIN audit_chain c ON c.entry_kind = 'event' AND c.entry_ref = e.position
+    ${conditions.where} ORDER BY e.position`;
+  const runner = options.db.createQueryRunner();
+  let rows = 0;
+  try {
+    const client = (await runner.connect()) as pg.PoolClient;
+    const stream = client.query(new QueryStream(sql, conditions.params, { batchSize: 1000 }));
+    const counter = new Transform({
+      objectMode: true,
+      transform(row, _encoding, done) {
+        rows++;
+        options.onRow?.();
+        done(null, normalise(row));
+      },
+    });
+    const encoder = options.format === 'csv' ? csvEncoder() : ndjsonEncoder(options.filter, options.signingKey);
+    await pipeline(stream, counter, encoder, options.output);
+  } finally {
+    await runner.release();
+  }
+  return rows;
+}
+
+function normalise(row: Record<string, any>): Record<string, unknown> {
+  return {
+    ...row,
+    position: Number(row.position),
+    chain_position: row.chain_position === null ? null : Number(row.chain_position),
+    received_at: row.received_at instanceof Date ? row.received_at.toISOString() : row.received_at,
+  };
+}
+
+function ndjsonEncoder(filter: EventFilter, signingKey: KeyObject | undefined): Transform {
+  const hash = createHash('sha256');
+  let lines = 0;
+  const line = (value: unknown) => {
+    const text = `${JSON.stringify(value)}\n`;
+    hash.update(text, 'utf8');
+    lines++;
+    return text;
+  };
+  let started = false;
+  return new Transform({
+    writableObjectMode: true,
+    transform(row, _encoding, done) {
+      const header = started ? '' : line({ type: 'header', format: EXPORT_FORMAT, exported_at: new Date().toISOString(), filter });
+      started = true;
+      done(null, header + line({ type: 'event', ...row }));
+    },
+    flush(done) {
+      const header = started ? '' : line({ type: 'header', format: EXPORT_FORMAT, exported_at: new Date().toISOString(), filter });
+      const sha256 = hash.digest('hex');
+      const trailer: Record<string, unknown> = { type: 'trailer', format: EXPORT_FORMAT, lines, sha256 };
+      if (signingKey) {
+        trailer.public_key = publicKeyOf(signingKey);
+        trailer.signature = signText(signingKey, signedText(sha256, lines));
+      }
+      done(null, `${header}${JSON.stringify(trailer)}\n`);
+    },
+  });
+}
+
+const signedText = (sha256: string, lines: number) => `${EXPORT_FORMAT}:${lines}:${sha256}`;
+
+/** Spreadsheets execute cells that start with these; a leading apostrophe makes them text. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+export const neutraliseCell = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
+
+function csvEncoder(): Transform {
+  return stringify({
+    header: true,
+    columns: CSV_COLUMNS,
+    cast: {
+      string: neutraliseCell,
+      object: (value) => neutraliseCell(JSON.stringify(value)),
+      date: (value) => value.toISOString(),
+    },
+  });
+}
+
+export interface ExportVerification {
+  ok: boolean;
+  lines: number;
+  signed: boolean;
+  problem?: string;
+}
+
+/**
+ * Verifies an NDJSON export with no database: recomputes the SHA-256 of every line before the trailer
+ * and checks the trailer's Ed25519 signature (against `trustedPublicKey` when given).
+ */
+export async function verifyExportFile(path: string, trustedPublicKey?: string): Promise<ExportVerification> {
+  const hash = createHash('sha256');
+  let lines = 0;
+  let trailer: Record<string, any> | undefined;
+  for await (const text of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
+    if (trailer) return { ok: false, lines, signed: false, problem: 'data follows the trailer' };
+    const parsed = parseLine(text);
+    if (parsed?.type === 'trailer') trailer = parsed;
+    else {
+      hash.update(`${text}\n`, 'utf8');
+      lines++;
+    }
+  }
+  if (!trailer) return { ok: false, lines, signed: false, problem: 'the trailer line is missing' };
+  const sha256 = hash.digest('hex');
+  const signed = typeof trailer.signature === 'string';
+  if (trailer.sha256 !== sha256 || trailer.lines !== lines)
+    return { ok: false, lines, signed, problem: 'the content does not match the trailer: the file was changed' };
+  if (!signed) return { ok: !trustedPublicKey, lines, signed, problem: trustedPublicKey ? 'the export is not signed' : undefined };
+  if (trustedPublicKey && trailer.public_key !== trustedPublicKey)
+    return { ok: false, lines, signed, problem: 'the export was signed with a different key' };
+  if (!verifyText(trailer.public_key, signedText(sha256, lines), trailer.signature))
+    return { ok: false, lines, signed, problem: 'the signature does not verify' };
+  return { ok: true, lines, signed };
+}
+
+function parseLine(text: string): Record<string, any> | undefined {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

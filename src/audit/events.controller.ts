@@ -1,0 +1,61 @@
+import { Controller, Get, Inject, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { GatewayError } from '../common/gateway.error.js';
+import { strictValidation } from '../common/query-validation.pipe.js';
+import { GATEWAY_CONFIG } from '../config/config.module.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { EventFilter, EventListQuery } from '../event-log/event-filter.js';
+import { ApiAuthGuard, canReadEverything } from '../partners/api-auth.guard.js';
+import type { AuthenticatedRequest } from '../partners/partner-auth.guard.js';
+import type { Principal } from '../partners/principal.js';
+import { EventAuditRepository, type EventPage } from './event-audit.repository.js';
+import { exportEvents } from './event-export.js';
+import { IsIn, IsOptional } from 'class-validator';
+
+class ExportQuery extends EventFilter {
+  @IsOptional() @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
+  format?: 'ndjson' | 'csv';
+}
+
+/** Partners see only their own events; auditors, operators and admins see all. */
+const visibleTo = (principal: Principal) => (canReadEverything(principal) ? undefined : principal.partnerId);
+
+const notFound = () => new GatewayError('not_found', 404, 'No such event');
+
+@Controller('v1/events')
+@UseGuards(ApiAuthGuard)
+export class EventsController {
+  constructor(
+    private readonly events: EventAuditRepository,
+    private readonly db: DataSource,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Get()
+  list(@Req() request: AuthenticatedRequest, @Query(strictValidation) query: EventListQuery): Promise<EventPage> {
+    return this.events.list(query, visibleTo(request.principal));
+  }
+
+  @Get('export')
+  async export(@Req() request: AuthenticatedRequest, @Res() response: Response, @Query(strictValidation) query: ExportQuery) {
+    const { format = 'ndjson', ...filter } = query;
+    response.status(200).type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+    response.setHeader('Content-Disposition', `attachment; filename="bulletin-events.${format}"`);
+    await exportEvents({
+      db: this.db,
+      filter,
+      format,
+      output: response,
+      onlyPartner: visibleTo(request.principal),
+      signingKey: this.config.audit.signingKey,
+    });
+  }
+
+  @Get(':id')
+  async get(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<Record<string, unknown>> {
+    const event = await this.events.findWithTimeline(id, visibleTo(request.principal));
+    if (!event) throw notFound();
+    return event;
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { GatewayError } from '../common/gateway.error.js';
+import { SqlConditions } from '../event-log/event-filter.js';
+import { decodeCursor, encodeCursor } from './event-audit.repository.js';
+
+/** Enough of a refused body to see what was wrong, bounded so a flood of junk cannot bloat the log. */
+export const MAX_EXCERPT_BYTES = 2048;
+
+export interface Rejection {
+  partnerId: string;
+  accountId?: string;
+  error: GatewayError;
+  body: unknown;
+  requestId: string;
+}
+
+/**
+ * Authenticated requests that failed validation, appended to the log (and chained) like accepted
+ * events, so an auditor can see what a partner tried to send and why it was refused.
+ */
+@Injectable()
+export class RejectionLog {
+  constructor(private readonly db: DataSource) {}
+
+  async record(rejection: Rejection): Promise<void> {
+    const text = typeof rejection.body === 'string' ? rejection.body : JSON.stringify(rejection.body ?? null);
+    const bytes = Buffer.byteLength(text, 'utf8');
+    await this.db.query(
+      `INSERT INTO rejected_requests
+         (partner_id, account_id, reason_code, reason, http_status, payload_excerpt, payload_bytes, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        rejection.partnerId,
+        rejection.accountId ?? null,
+        rejection.error.code,
+        rejection.error.message,
+        rejection.error.httpStatus,
+        truncateUtf8(text, MAX_EXCERPT_BYTES),
+        bytes,
+        rejection.requestId,
+      ],
+    );
+  }
+
+  async list(query: { partner?: string; cursor?: string; limit?: number }, onlyPartner?: string) {
+    const limit = query.limit ?? 50;
+    const conditions = new SqlConditions();
+    if (onlyPartner) conditions.add((p) => `r.partner_id = ${p}`, onlyPartner);
+    if (query.partner) conditions.add((p) => `r.partner_id = ${p}`, query.partner);
+    if (query.cursor) conditions.add((p) => `r.position < ${p}`, decodeCursor(query.cursor));
+    const rows = await this.db.query(
+      `SELECT r.position, r.partner_id, p.name AS partner_name, r.account_id, r.reason_code, r.reason, r.http_status,
+              r.payload_excerpt, r.payload_bytes, r.request_id, r.received_at
+         FROM rejected_requests r JOIN partners p ON p.id = r.partner_id
+         ${conditions.where} ORDER BY r.position DESC LIMIT ${limit + 1}`,
+      conditions.params,
+    );
+    const page = rows.slice(0, limit).map((row: Record<string, any>) => ({ ...row, position: Number(row.position) }));
+    return { data: page, next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].position) : null };
+  }
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  const buffer = Buffer.from(text, 'utf8');
+  if (buffer.length <= maxBytes) return text;
+  // Cut on a character boundary: drop a trailing partial UTF-8 sequence.
+  return buffer.subarray(0, maxBytes).toString('utf8').replace(/\uFFFD$/, '');
+}

@@ -1,0 +1,88 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsISO8601, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { EVENT_STATUSES, type EventStatus } from './event-status.js';
+
+/**
+ * The filters shared by the audit list, the export, replays and the console. Every value is checked
+ * before it reaches SQL (and then only as a bind parameter), so bad input is a 400, never a 500.
+ */
+export class EventFilter {
+  @IsOptional() @IsIn(EVENT_STATUSES, { message: `status must be one of ${EVENT_STATUSES.join(', ')}` })
+  status?: EventStatus;
+
+  @IsOptional() @IsString() @MaxLength(512)
+  business_event?: string;
+
+  @IsOptional() @IsUUID('all', { message: 'partner must be a partner id (UUID)' })
+  partner?: string;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  account?: string;
+
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'received_from must be an ISO 8601 date-time' })
+  received_from?: string;
+
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'received_to must be an ISO 8601 date-time' })
+  received_to?: string;
+
+  /** Free text over the bulletin's name. */
+  @IsOptional() @IsString() @MaxLength(200)
+  q?: string;
+
+  /** Text in the error of the latest attempt (replays after a given failure). */
+  @IsOptional() @IsString() @MaxLength(200)
+  error?: string;
+
+  @IsOptional() @Matches(/^[\w.-]{1,32}$/, { message: 'error_code must be a short code such as 400 or ECONNREFUSED' })
+  error_code?: string;
+}
+
+export class EventListQuery extends EventFilter {
+  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt({ message: 'limit must be an integer from 1 to 500' })
+  @Min(1, { message: 'limit must be an integer from 1 to 500' }) @Max(500, { message: 'limit must be an integer from 1 to 500' })
+  limit?: number;
+
+  @IsOptional() @IsString()
+  cursor?: string;
+}
+
+/** Bind parameters and WHERE clauses, built together so they cannot drift apart. */
+export class SqlConditions {
+  readonly clauses: string[] = [];
+  readonly params: unknown[] = [];
+
+  add(clause: (placeholder: string) => string, value: unknown): void {
+    this.params.push(value);
+    this.clauses.push(clause(`$${this.params.length}`));
+  }
+
+  get where(): string {
+    return this.clauses.length > 0 ? `WHERE ${this.clauses.join(' AND ')}` : '';
+  }
+}
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * WHERE conditions over `bulletin_events e` joined with `event_status s` (and `last_attempt a` for the
+ * error filters). `onlyPartner` confines a partner to its own events.
+ */
+export function eventConditions(filter: EventFilter, onlyPartner?: string): SqlConditions {
+  const conditions = new SqlConditions();
+  if (onlyPartner) conditions.add((p) => `e.partner_id = ${p}`, onlyPartner);
+  if (filter.partner) conditions.add((p) => `e.partner_id = ${p}`, filter.partner);
+  if (filter.status) conditions.add((p) => `s.status = ${p}`, filter.status);
+  if (filter.business_event) conditions.add((p) => `e.business_event = ${p}`, filter.business_event);
+  if (filter.account) conditions.add((p) => `e.account_id = ${p}`, filter.account);
+  if (filter.received_from) conditions.add((p) => `e.received_at >= ${p}::timestamptz`, filter.received_from);
+  if (filter.received_to) conditions.add((p) => `e.received_at < ${p}::timestamptz`, filter.received_to);
+  if (filter.q) conditions.add((p) => `e.payload->>'name' ILIKE ${p}`, likePattern(filter.q));
+  if (filter.error) conditions.add((p) => `a.error ILIKE ${p}`, likePattern(filter.error));
+  if (filter.error_code) conditions.add((p) => `a.error_code = ${p}`, filter.error_code);
+  return conditions;
+}
+
+/** The latest attempt of each event, for the error filters and the listings. */
+export const LAST_ATTEMPT_JOIN = `LEFT JOIN LATERAL (
+    SELECT * FROM dispatch_attempts WHERE event_id = e.id ORDER BY attempt_number DESC LIMIT 1
+  ) a ON true`;

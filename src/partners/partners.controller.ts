@@ -1,0 +1,59 @@
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { GatewayError } from '../common/gateway.error.js';
+import { strictValidation } from '../common/query-validation.pipe.js';
+import { AllowRoles, ApiAuthGuard } from './api-auth.guard.js';
+import { PartnersRepository, type PartnerSummary } from './partners.repository.js';
+import { ROLES, type Role } from './principal.js';
+
+class CreatePartnerBody {
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  name: string;
+
+  @IsOptional() @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role?: Role;
+
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @IsNotEmpty({ each: true })
+  accounts?: string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const noSuchPartner = () => new GatewayError('not_found', 404, 'No such active partner');
+
+/** Admin only: keys are shown once, in the response that creates them, and stored as hashes. */
+@Controller('v1/partners')
+@UseGuards(ApiAuthGuard)
+@AllowRoles('admin')
+export class PartnersController {
+  constructor(private readonly partners: PartnersRepository) {}
+
+  @Post()
+  async create(@Body(strictValidation) body: CreatePartnerBody) {
+    const role = body.role ?? 'partner';
+    const accounts = body.accounts ?? [];
+    if (role === 'partner' && accounts.length === 0)
+      throw new GatewayError('invalid_request', 400, 'a partner needs at least one CleverTap account in "accounts"');
+    const created = await this.partners.create(body.name, role, accounts);
+    return { id: created.id, key: created.key, name: body.name, role, accounts };
+  }
+
+  @Get()
+  async list(): Promise<{ data: PartnerSummary[] }> {
+    return { data: await this.partners.list() };
+  }
+
+  /** A second key for the partner, so it can rotate without downtime; revoke the partner to cut all keys. */
+  @Post(':id/keys')
+  async addKey(@Param('id') id: string) {
+    const key = UUID.test(id) ? await this.partners.addKey(id) : undefined;
+    if (!key) throw noSuchPartner();
+    return { id, key };
+  }
+
+  @Post(':id/revoke')
+  @HttpCode(200)
+  async revoke(@Param('id') id: string) {
+    if (!UUID.test(id) || !(await this.partners.revoke(id))) throw noSuchPartner();
+    return { id, revoked: true };
+  }
+}

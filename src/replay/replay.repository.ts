@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { EVENT_SOURCE, SUMMARY_COLUMNS } from '../audit/event-audit.repository.js';
+import { QUEUED_CHANNEL } from '../event-log/event-log.repository.js';
+import { eventConditions, type EventFilter } from '../event-log/event-filter.js';
+import type { EventStatus } from '../event-log/event-status.js';
+
+export interface ReplayScope {
+  filter: EventFilter;
+  includeUncertain: boolean;
+  force: boolean;
+}
+
+export interface ReplayPreview {
+  matched: number;
+  will_queue: number;
+  already_pending: number;
+  skipped_uncertain: number;
+  skipped_sent: number;
+  sample: Record<string, unknown>[];
+}
+
+export interface ReplayProgress {
+  id: string;
+  requested_by: string;
+  reason: string;
+  filter: EventFilter;
+  requested_at: string;
+  matched: number;
+  queued: number;
+  sent: number;
+  failed: number;
+  pending: number;
+  done: boolean;
+}
+
+const SAMPLE_SIZE = 10;
+
+/** The statuses a replay may put back in the queue. Pending events are never queued twice. */
+export function replayableStatuses(scope: Pick<ReplayScope, 'includeUncertain' | 'force'>): EventStatus[] {
+  return ['failed', 'exhausted', ...(scope.includeUncertain ? (['uncertain'] as const) : []), ...(scope.force ? (['sent'] as const) : [])];
+}
+
+@Injectable()
+export class ReplayRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async preview(scope: ReplayScope): Promise<ReplayPreview> {
+    const conditions = eventConditions(scope.filter);
+    const counts: { status: EventStatus; n: number }[] = await this.db.query(
+      `SELECT s.status, count(*)::int AS n FROM ${EVENT_SOURCE} ${conditions.where} GROUP BY s.status`,
+      conditions.params,
+    );
+    const count = (...statuses: EventStatus[]) => counts.filter((c) => statuses.includes(c.status)).reduce((sum, c) => sum + c.n, 0);
+    const eligible = replayableStatuses(scope);
+    conditions.add((p) => `s.status = ANY(${p})`, eligible);
+    const sample = await this.db.query(
+      `SELECT ${SUMMARY_COLUMNS} FROM ${EVENT_SOURCE} ${conditions.where} ORDER BY e.position LIMIT ${SAMPLE_SIZE}`,
+      conditions.params,
+    );
+    return {
+      matched: count('queued', 'retrying', 'sent', 'failed', 'exhausted', 'uncertain'),
+      will_queue: count(...eligible),
+      already_pending: count('queued', 'retrying'),
+      skipped_uncertain: scope.includeUncertain ? 0 : count('uncertain'),
+      skipped_sent: scope.force ? 0 : count('sent'),
+      sample,
+    };
+  }
+
+  /**
+   * Records the replay and re-queues its events in one statement. The UPDATE re-checks each row's
+   * status under its row lock, so of two overlapping replays only one queues a given event, and a
+   * replay run twice queues nothing that is still pending.
+   */
+  async requeue(scope: ReplayScope, requestedBy: { id: string; name: string }, reason: string): Promise<{ id: string; matched: number; queued: number }> {
+    const id = randomUUID();
+    const conditions = eventConditions(scope.filter);
+    const p = (value: unknown) => {
+      conditions.params.push(value);
+      return `$${conditions.params.length}`;
+    };
+    const [row] = await this.db.query(
+      `WITH matched AS (SELECT e.id FROM ${EVENT_SOURCE} ${conditions.where}),
+       requeued AS (
+         UPDATE event_status s
+            SET status = 'queued', next_attempt_at = now(), next_trigger = 'replay', replay_id = ${p(id)},
+                transient_failures = 0, updated_at = now()
+           FROM matched m
+          WHERE s.event_id = m.id AND s.status = ANY(${p(replayableStatuses(scope))})
+         RETURNING s.event_id, s.account_id
+       ),
+       items AS (INSERT INTO replay_items (replay_id, event_id) SELECT ${p(id)}, event_id FROM requeued RETURNING 1),
+       request AS (
+         INSERT INTO replay_requests (id, requested_by, requested_by_name, reason, filter, include_uncertain, force_resend, matched, requeued)
+         VALUES (${p(id)}, ${p(requestedBy.id)}, ${p(requestedBy.name)}, ${p(reason)}, ${p(JSON.stringify(scope.filter))},
+                 ${p(scope.includeUncertain)}, ${p(scope.force)}, (SELECT count(*) FROM matched), (SELECT count(*) FROM requeued))
+         RETURNING matched, requeued
+       )
+       SELECT request.matched, request.requeued, (SELECT count(*) FROM items) AS items,
+              (SELECT count(pg_notify('${QUEUED_CHANNEL}', account_id)) FROM (SELECT DISTINCT account_id FROM requeued) a) AS woken
+         FROM request`,
+      conditions.params,
+    );
+    return { id, matched: row.matched, queued: row.requeued };
+  }
+
+  async progress(id: string): Promise<ReplayProgress | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const [row] = await this.db.query(
+      `SELECT r.id, r.requested_by_name, r.reason, r.filter, r.requested_at, r.matched,
+              count(i.event_id)::int AS queued,
+              count(*) FILTER (WHERE s.status = 'sent')::int AS sent,
+              count(*) FILTER (WHERE s.status IN ('failed', 'exhausted', 'uncertain'))::int AS failed,
+              count(*) FILTER (WHERE s.status IN ('queued', 'retrying'))::int AS pending
+         FROM replay_requests r
+         LEFT JOIN replay_items i ON i.replay_id = r.id
+         LEFT JOIN event_status s ON s.event_id = i.event_id
+        WHERE r.id = $1
+        GROUP BY r.id`,
+      [id],
+    );
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      requested_by: row.requested_by_name,
+      reason: row.reason,
+      filter: row.filter,
+      requested_at: new Date(row.requested_at).toISOString(),
+      matched: row.matched,
+      queued: row.queued,
+      sent: row.sent,
+      failed: row.failed,
+      pending: row.pending,
+      done: row.pending === 0,
+    };
+  }
+}

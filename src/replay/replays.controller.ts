@@ -1,0 +1,33 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { GatewayError } from '../common/gateway.error.js';
+import { strictValidation } from '../common/query-validation.pipe.js';
+import { AllowRoles, ApiAuthGuard } from '../partners/api-auth.guard.js';
+import type { AuthenticatedRequest } from '../partners/partner-auth.guard.js';
+import { ReplayRequestDto } from './replay-request.dto.js';
+import { ReplayRepository } from './replay.repository.js';
+import { RequestReplayCommand } from './request-replay.command.js';
+
+@Controller('v1/replays')
+@UseGuards(ApiAuthGuard)
+export class ReplaysController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly replays: ReplayRepository,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @AllowRoles('operator', 'admin')
+  request(@Req() request: AuthenticatedRequest, @Body(strictValidation) body: ReplayRequestDto) {
+    return this.commandBus.execute(new RequestReplayCommand(request.principal, body));
+  }
+
+  @Get(':id')
+  @AllowRoles('auditor', 'operator', 'admin')
+  async progress(@Param('id') id: string) {
+    const progress = await this.replays.progress(id);
+    if (!progress) throw new GatewayError('not_found', 404, 'No such replay');
+    return progress;
+  }
+}
