@@ -12,6 +12,7 @@ import { presentedKey } from './partners/partner-auth.guard.js';
 import { PartnersRepository } from './partners/partners.repository.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const PROBE_PATH = /^\/(health|metrics)\b/;
 
 /**
  * Everything a request passes through before a controller: correlation id, one log line, the
@@ -28,7 +29,11 @@ export function configureHttpPipeline(app: INestApplication, config: GatewayConf
         response.setHeader('X-Request-Id', id);
         return id;
       },
-      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+      customLogLevel: (request, response, error) => {
+        if (error || response.statusCode >= 500) return 'error';
+        // Probes and scrapes come every few seconds: keep them out of the info stream.
+        return PROBE_PATH.test(request.url ?? '') ? 'debug' : 'info';
+      },
       serializers: {
         req: (request) => ({ id: request.id, method: request.method, url: request.url, account: request.headers['x-clevertap-account-id'] }),
         res: (response) => ({ statusCode: response.statusCode }),

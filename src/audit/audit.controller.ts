@@ -1,4 +1,5 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { AllowRoles, ApiAuthGuard } from '../partners/api-auth.guard.js';
 import { ChainSealer } from './chain-sealer.service.js';
 import { ChainVerifier, type VerificationReport } from './chain-verifier.js';
@@ -10,12 +11,15 @@ export class AuditController {
   constructor(
     private readonly sealer: ChainSealer,
     private readonly verifier: ChainVerifier,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   /** Seals what is pending first, so the answer covers the log up to this moment. */
   @Get('verify')
   async verify(): Promise<VerificationReport> {
     await this.sealer.sealPending();
-    return this.verifier.verify();
+    const report = await this.verifier.verify();
+    if (report.ok) this.metrics.markChainVerified(new Date(report.verifiedAt));
+    return report;
   }
 }
