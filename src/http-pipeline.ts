@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { bodyParserError, isIngestPath, sendError } from './common/error-response.js';
 import { GatewayError } from './common/gateway.error.js';
+import { secretScrubber } from './common/secret-scrubber.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { RejectionLog } from './audit/rejection-log.js';
 import { presentedKey } from './partners/partner-auth.guard.js';
@@ -20,6 +21,7 @@ const PROBE_PATH = /^\/(health|metrics)\b/;
  * route's error shape instead of Express's HTML page.
  */
 export function configureHttpPipeline(app: INestApplication, config: GatewayConfig, logger: Logger): void {
+  const scrub = secretScrubber(config);
   app.use(
     pinoHttp({
       logger,
@@ -35,7 +37,13 @@ export function configureHttpPipeline(app: INestApplication, config: GatewayConf
         return PROBE_PATH.test(request.url ?? '') ? 'debug' : 'info';
       },
       serializers: {
-        req: (request) => ({ id: request.id, method: request.method, url: request.url, account: request.headers['x-clevertap-account-id'] }),
+        // Both come from the client: a key pasted into the wrong header or the query string stays out of the log.
+        req: (request) => ({
+          id: request.id,
+          method: request.method,
+          url: scrub(String(request.url)),
+          account: scrub(String(request.headers['x-clevertap-account-id'] ?? '')) || undefined,
+        }),
         res: (response) => ({ statusCode: response.statusCode }),
       },
     }),

@@ -70,12 +70,14 @@ export class ChainSealer implements OnApplicationBootstrap, OnApplicationShutdow
       const [{ horizon }] = await tx.query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
       await tx.query(`SET LOCAL TimeZone = 'UTC'`);
       const head = await this.head(tx);
-      const rows: { kind: string; rank: number; position: string; inserted_xid: string; row: unknown }[] = await tx.query(
-        `SELECT kind, rank, position, inserted_xid::text, row FROM (${chainedRowsSql(
+      // The xid goes out as text under another name: ordering by a text column named inserted_xid would
+      // sort '1000' before '999' and chain rows out of order.
+      const rows: { kind: string; rank: number; position: string; xid: string; row: unknown }[] = await tx.query(
+        `SELECT kind, rank, position, inserted_xid::text AS xid, row FROM (${chainedRowsSql(
           't.inserted_xid >= $1::xid8 AND t.inserted_xid < $2::xid8',
         )}) rows
           WHERE (inserted_xid, rank, position) > ($1::xid8, $3::int, $4::bigint)
-          ORDER BY inserted_xid, rank, position
+          ORDER BY rows.inserted_xid, rank, position
           LIMIT ${BATCH_SIZE}`,
         [head.cursor.xid, horizon, head.cursor.rank, head.cursor.position],
       );
@@ -88,7 +90,7 @@ export class ChainSealer implements OnApplicationBootstrap, OnApplicationShutdow
   private async append(
     tx: EntityManager,
     head: ChainHead,
-    rows: { kind: string; position: string; inserted_xid: string; row: unknown }[],
+    rows: { kind: string; position: string; xid: string; row: unknown }[],
   ): Promise<void> {
     let hash = head.hash;
     const columns = { position: [] as number[], kind: [] as string[], ref: [] as string[], xid: [] as string[], digest: [] as string[], hash: [] as string[] };
@@ -98,7 +100,7 @@ export class ChainSealer implements OnApplicationBootstrap, OnApplicationShutdow
       columns.position.push(head.position + index + 1);
       columns.kind.push(row.kind);
       columns.ref.push(row.position);
-      columns.xid.push(row.inserted_xid);
+      columns.xid.push(row.xid);
       columns.digest.push(digest);
       columns.hash.push(hash);
     });

@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { GatewayError } from '../common/gateway.error.js';
+import { secretScrubber } from '../common/secret-scrubber.js';
+import { GATEWAY_CONFIG } from '../config/config.module.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
 import { SqlConditions } from '../event-log/event-filter.js';
 import { decodeCursor, encodeCursor } from './event-audit.repository.js';
 
@@ -21,10 +24,18 @@ export interface Rejection {
  */
 @Injectable()
 export class RejectionLog {
-  constructor(private readonly db: DataSource) {}
+  private readonly scrub: (text: string) => string;
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.scrub = secretScrubber(config);
+  }
 
   async record(rejection: Rejection): Promise<void> {
-    const text = typeof rejection.body === 'string' ? rejection.body : JSON.stringify(rejection.body ?? null);
+    // A refused body may hold what a partner should not have sent (its key, a real passcode): never keep those.
+    const text = this.scrub(typeof rejection.body === 'string' ? rejection.body : JSON.stringify(rejection.body ?? null));
     const bytes = Buffer.byteLength(text, 'utf8');
     await this.db.query(
       `INSERT INTO rejected_requests

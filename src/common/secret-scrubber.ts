@@ -1,0 +1,18 @@
+import type { GatewayConfig } from '../config/gateway-config.js';
+
+/** Gateway keys are recognisable wherever they end up (a wrong header, a query string, a body). */
+const GATEWAY_KEY = /bgk_[A-Za-z0-9_-]{8,}/g;
+/** Shorter secrets would match ordinary text; CleverTap passcodes and admin keys are longer than this. */
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * Returns a function that blanks every secret the gateway knows of in a piece of text: any gateway key,
+ * the admin key and the CleverTap passcodes. For text that came from a client and is about to be
+ * logged or stored, where a partner may have put a key by mistake.
+ */
+export function secretScrubber(config: Pick<GatewayConfig, 'accounts' | 'adminKey'>): (text: string) => string {
+  const secrets = [config.adminKey, ...config.accounts.map((account) => account.passcode)].filter(
+    (secret): secret is string => !!secret && secret.length >= MIN_SECRET_LENGTH,
+  );
+  return (text) => secrets.reduce((scrubbed, secret) => scrubbed.split(secret).join('[redacted]'), text.replace(GATEWAY_KEY, 'bgk_[redacted]'));
+}

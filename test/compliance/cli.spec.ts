@@ -1,0 +1,196 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { bulletin, raise } from '../support/compliance-fixtures.js';
+import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `bulletin-gateway` as an operator runs it: a real process (the compiled CLI) on the same database as a
+ * running gateway, judged by its exit code and what it prints.
+ */
+describe('the bulletin-gateway CLI', () => {
+  let database: TestDatabase;
+  let gateway: GatewayHarness;
+  let events: string[];
+  const workDir = mkdtempSync(join(tmpdir(), 'bg-cli-'));
+
+  const cli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['bin/bulletin-gateway.js', ...args], {
+        env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  const ingest = (key: string) => request(gateway.http).post('/1/targets/trigger.json').set(gateway.partnerHeaders(key)).send(bulletin());
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    gateway = await startGateway({ database });
+    const key = await gateway.createPartner({ name: 'existing partner' });
+    events = [];
+    for (const name of ['first', 'second', 'third']) events.push(await raise(gateway, key, bulletin({ name: `CLI ${name}` })));
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await database.drop();
+  });
+
+  describe('partners', () => {
+    let created: { id: string; key: string };
+
+    it('partners:create --json prints the id and the key, and the key works on ingest', async () => {
+      const result = await cli(['partners:create', '--name', 'cli partner', '--account', ACCOUNT_ID, '--json']);
+      expect(result.code).toBe(0);
+      created = JSON.parse(result.stdout);
+      expect(Object.keys(created).sort()).toEqual(['id', 'key']);
+      expect(created.key).toMatch(/^bgk_[\w-]{40,}$/);
+      const response = await ingest(created.key).expect(200);
+      expect(response.body).toMatchObject({ status: 'success', event_id: expect.any(String) });
+    });
+
+    it('partners:list shows the partner with its key prefix, never the key', async () => {
+      const table = await cli(['partners:list']);
+      expect(table.code).toBe(0);
+      expect(table.stdout).toContain(created.id);
+      expect(table.stdout).toContain('cli partner');
+      expect(table.stdout).toContain(created.key.slice(0, 10));
+      expect(table.stdout).not.toContain(created.key);
+
+      const json = await cli(['partners:list', '--json']);
+      expect(json.code).toBe(0);
+      expect(json.stdout).not.toContain(created.key);
+      expect(JSON.parse(json.stdout)).toContainEqual(
+        expect.objectContaining({ id: created.id, name: 'cli partner', role: 'partner', accounts: [ACCOUNT_ID], revokedAt: null }),
+      );
+    });
+
+    it('partners:revoke makes the key stop working at once', async () => {
+      const result = await cli(['partners:revoke', created.id]);
+      expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining(`partner ${created.id} revoked`) });
+      await ingest(created.key).expect(401);
+      const listed = JSON.parse((await cli(['partners:list', '--json'])).stdout);
+      expect(listed.find((partner: { id: string }) => partner.id === created.id)).toMatchObject({ revokedAt: expect.any(String), keyPrefixes: [] });
+    });
+
+    it.each([
+      ['a partner without an account', ['partners:create', '--name', 'x']],
+      ['an unknown role', ['partners:create', '--name', 'x', '--role', 'root', '--account', ACCOUNT_ID]],
+      ['revoking a malformed id', ['partners:revoke', 'not-an-id']],
+      ['revoking an unknown partner', ['partners:revoke', '00000000-0000-4000-8000-000000000000']],
+    ])('refuses %s with exit code 1', async (_what, args) => {
+      const result = await cli(args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).not.toBe('');
+    });
+  });
+
+  describe('verify', () => {
+    it('exits 0 on an intact log and prints the chain summary', async () => {
+      const result = await cli(['verify']);
+      expect(result.code).toBe(0);
+      const [, entries] = /chain intact: (\d+) entries, (\d+) signed checkpoints, head ([0-9a-f]{64})/.exec(result.stdout) ?? [];
+      expect(Number(entries)).toBeGreaterThanOrEqual(2 * events.length);
+      const [{ total }] = await gateway.sql('SELECT count(*)::int AS total FROM audit_chain');
+      expect(Number(entries)).toBe(total);
+    });
+
+    it('prints the report as JSON with --json', async () => {
+      const result = await cli(['verify', '--json']);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, firstBrokenLink: null });
+    });
+  });
+
+  describe('export and verify-export', () => {
+    const flipOneByte = (file: string, target: string) => {
+      const bytes = readFileSync(file);
+      const at = bytes.indexOf(Buffer.from(target));
+      expect(at).toBeGreaterThan(0);
+      bytes[at] = bytes[at] ^ 0x01; // 'C' becomes 'B': still valid JSON, different content
+      writeFileSync(file, bytes);
+    };
+
+    it('exports NDJSON that verifies offline, and fails once one byte of it changes', async () => {
+      const file = join(workDir, 'events.ndjson');
+      const exported = await cli(['export', '--format', 'ndjson', '--out', file]);
+      expect(exported.code).toBe(0);
+      expect(exported.stdout).toMatch(/^\d+ events written to /);
+      const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      expect(lines.filter((line) => line.type === 'event').map((line) => line.id)).toEqual(expect.arrayContaining(events));
+
+      const intact = await cli(['verify-export', file]);
+      expect(intact).toMatchObject({ code: 0, stdout: expect.stringContaining('export intact') });
+
+      flipOneByte(file, 'CLI second');
+      const tampered = await cli(['verify-export', file]);
+      expect(tampered).toMatchObject({ code: 1, stdout: expect.stringContaining('EXPORT INVALID') });
+    });
+
+    it('signs the export with AUDIT_SIGNING_KEY and checks it against the trusted public key', async () => {
+      const keygen = await cli(['audit:keygen']);
+      expect(keygen.code).toBe(0);
+      const privateKey = /AUDIT_SIGNING_KEY=(\S+)/.exec(keygen.stdout)![1];
+      const publicKey = /public key[^:]*: (\S+)/.exec(keygen.stdout)![1];
+      const other = /public key[^:]*: (\S+)/.exec((await cli(['audit:keygen'])).stdout)![1];
+      const file = join(workDir, 'signed.ndjson');
+
+      const exported = await cli(['export', '--format', 'ndjson', '--out', file, '--status', 'sent'], { AUDIT_SIGNING_KEY: privateKey });
+      expect(exported).toMatchObject({ code: 0, stdout: expect.stringContaining('(signed)') });
+      expect(await cli(['verify-export', file, '--public-key', publicKey])).toMatchObject({ code: 0, stdout: expect.stringContaining('signature valid') });
+      expect((await cli(['verify-export', file, '--public-key', other])).code).toBe(1);
+      flipOneByte(file, 'CLI first');
+      expect((await cli(['verify-export', file, '--public-key', publicKey])).code).toBe(1);
+    });
+
+    it('exports CSV with the same filters', async () => {
+      const file = join(workDir, 'events.csv');
+      const exported = await cli(['export', '--format', 'csv', '--out', file, '--status', 'failed']);
+      expect(exported.code).toBe(0);
+      expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1); // the header row: nothing failed
+    });
+
+    it.each([
+      ['an unknown format', ['--format', 'xml']],
+      ['an unknown status', ['--status', 'bogus']],
+      ['a malformed date', ['--from', 'yesterday']],
+    ])('refuses %s with exit code 1', async (_what, args) => {
+      const result = await cli(['export', '--out', join(workDir, 'refused.ndjson'), ...args]);
+      expect(result.code).toBe(1);
+    });
+  });
+
+  describe('projections:check', () => {
+    it('reports a match, then the difference made by hand (exit 1), and --repair rebuilds it from the log', async () => {
+      const matching = await cli(['projections:check']);
+      expect(matching).toMatchObject({ code: 0, stdout: expect.stringMatching(/projection matches the log \(\d+ events\)/) });
+
+      const [tampered] = events;
+      await gateway.sql(`UPDATE event_status SET status = 'failed' WHERE event_id = $1`, [tampered]);
+      const differing = await cli(['projections:check']);
+      expect(differing.code).toBe(1);
+      expect(differing.stdout).toContain(tampered);
+      expect(differing.stdout).toMatch(/1 differences/);
+
+      const repaired = await cli(['projections:check', '--repair']);
+      expect(repaired).toMatchObject({ code: 0, stdout: expect.stringContaining('repaired 1 rows') });
+      expect((await gateway.sql('SELECT status FROM event_status WHERE event_id = $1', [tampered]))[0].status).toBe('sent');
+      expect(await cli(['projections:check'])).toMatchObject({ code: 0, stdout: expect.stringContaining('projection matches the log') });
+    });
+  });
+});

