@@ -2,6 +2,13 @@ import { CreateEventLog1764172800000 } from './1764172800000-CreateEventLog.js';
 import { CreateAccountCircuits1764176400000 } from './1764176400000-CreateAccountCircuits.js';
 import { CreateAuditChain1764180000000 } from './1764180000000-CreateAuditChain.js';
 import { CreateReplays1764183600000 } from './1764183600000-CreateReplays.js';
+import { CreateAuditVerifications1764187200000 } from './1764187200000-CreateAuditVerifications.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
-export const migrations = [CreateEventLog1764172800000, CreateAccountCircuits1764176400000, CreateAuditChain1764180000000, CreateReplays1764183600000];
+export const migrations = [
+  CreateEventLog1764172800000,
+  CreateAccountCircuits1764176400000,
+  CreateAuditChain1764180000000,
+  CreateReplays1764183600000,
+  CreateAuditVerifications1764187200000,
+];

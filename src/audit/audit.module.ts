@@ -7,11 +7,12 @@ import { EventAuditRepository } from './event-audit.repository.js';
 import { EventsController } from './events.controller.js';
 import { RejectionLog } from './rejection-log.js';
 import { RejectionsController } from './rejections.controller.js';
+import { VerificationLog } from './verification-log.js';
 
 @Module({
   imports: [PartnersModule],
   controllers: [EventsController, AuditController, RejectionsController],
-  providers: [EventAuditRepository, ChainSealer, ChainVerifier, RejectionLog],
+  providers: [EventAuditRepository, ChainSealer, ChainVerifier, RejectionLog, VerificationLog],
   exports: [RejectionLog, ChainVerifier, ChainSealer, EventAuditRepository],
 })
 export class AuditModule {}

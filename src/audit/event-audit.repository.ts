@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GatewayError } from '../common/gateway.error.js';
-import { eventConditions, type EventListQuery, LAST_ATTEMPT_JOIN } from '../event-log/event-filter.js';
+import { eventConditions, type EventFilter, type EventListQuery, LAST_ATTEMPT_JOIN } from '../event-log/event-filter.js';
+import { EVENT_STATUSES, type EventStatus } from '../event-log/event-status.js';
 
 export interface EventSummary {
   id: string;
@@ -53,6 +54,18 @@ export class EventAuditRepository {
     );
     const page = rows.slice(0, limit).map(toSummary);
     return { data: page, next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].position) : null };
+  }
+
+  /** How many events match the filter in each status (the status filter itself is ignored). */
+  async countByStatus(filter: EventFilter, onlyPartner?: string): Promise<{ counts: Record<EventStatus, number>; total: number }> {
+    const conditions = eventConditions({ ...filter, status: undefined }, onlyPartner);
+    const rows: { status: EventStatus; n: number }[] = await this.db.query(
+      `SELECT s.status, count(*)::int AS n FROM ${EVENT_SOURCE} ${conditions.where} GROUP BY s.status`,
+      conditions.params,
+    );
+    const counts = Object.fromEntries(EVENT_STATUSES.map((status) => [status, 0])) as Record<EventStatus, number>;
+    for (const row of rows) counts[row.status] = row.n;
+    return { counts, total: rows.reduce((sum, row) => sum + row.n, 0) };
   }
 
   /** The received payload and the whole timeline, or undefined (also for another partner's event). */

@@ -37,6 +37,11 @@ export class EventsController {
     return this.events.list(query, visibleTo(request.principal));
   }
 
+  @Get('counts')
+  counts(@Req() request: AuthenticatedRequest, @Query(strictValidation) filter: EventFilter) {
+    return this.events.countByStatus(filter, visibleTo(request.principal));
+  }
+
   @Get('export')
   async export(@Req() request: AuthenticatedRequest, @Res() response: Response, @Query(strictValidation) query: ExportQuery) {
     const { format = 'ndjson', ...filter } = query;

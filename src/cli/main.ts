@@ -12,6 +12,7 @@ import { ChainSealer } from '../audit/chain-sealer.service.js';
 import { ChainVerifier } from '../audit/chain-verifier.js';
 import { exportEvents, type ExportFormat, verifyExportFile } from '../audit/event-export.js';
 import { generateSigningKey } from '../audit/signing-key.js';
+import { VerificationLog } from '../audit/verification-log.js';
 import { EventFilter, eventConditions, LAST_ATTEMPT_JOIN } from '../event-log/event-filter.js';
 import { compareStatusProjection, repairStatusProjection } from '../event-log/status-projection.js';
 import { Presets, SingleBar } from 'cli-progress';
@@ -142,7 +143,9 @@ program
     const report = await withDatabase(async (db) => {
       await new ChainSealer(db, config).sealPending();
       const [{ total }] = await db.query('SELECT count(*)::int AS total FROM audit_chain');
-      return withProgress('verifying', total, (update) => new ChainVerifier(db, config).verify(update));
+      const result = await withProgress('verifying', total, (update) => new ChainVerifier(db, config).verify(update));
+      await new VerificationLog(db).record(result, `cli:${userInfo().username}`);
+      return result;
     });
     if (options.json) console.log(JSON.stringify(report));
     else if (report.ok) console.log(`chain intact: ${report.entriesChecked} entries, ${report.checkpointsChecked} signed checkpoints, head ${report.head.hash}`);

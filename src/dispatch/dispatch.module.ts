@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventLogModule } from '../event-log/event-log.module.js';
+import { PartnersModule } from '../partners/partners.module.js';
+import { AccountsController } from './accounts.controller.js';
 import { AccountCircuit } from './account-circuit.js';
 import { AccountSlots } from './account-slots.js';
 import { CleverTapClient } from './clevertap-client.js';
@@ -9,7 +11,8 @@ import { Dispatcher } from './dispatcher.service.js';
 import { WakeDispatcher } from './wake-dispatcher.handler.js';
 
 @Module({
-  imports: [EventLogModule],
+  imports: [EventLogModule, PartnersModule],
+  controllers: [AccountsController],
   providers: [
     CleverTapClient,
     AccountSlots,

@@ -13,6 +13,7 @@ const LOG_TABLES: Record<string, string> = {
   replay_items: `queued_at = now()`,
   audit_chain: `digest = 'rewritten'`,
   audit_checkpoints: `signature = 'rewritten'`,
+  audit_verifications: `verified_by = 'rewritten'`,
 };
 
 // Statements that would rewrite history; TRUNCATE CASCADE, because bulletin_events is referenced by
@@ -51,6 +52,7 @@ describe('the event log is append-only in the database', () => {
     const operator = await gateway.createPartner({ role: 'operator', accounts: [] });
     await request(gateway.http).post('/v1/replays').set('Authorization', `Bearer ${operator}`).send({ status: 'failed', reason: 'fixture' }).expect(200);
     await gateway.app.get(ChainSealer).sealPending();
+    await request(gateway.http).get('/v1/audit/verify').set('Authorization', `Bearer ${operator}`).expect(200);
     client = new pg.Client(gateway.database.url);
     await client.connect();
   });

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { VerificationReport } from './chain-verifier.js';
+
+export interface RecordedVerification extends VerificationReport {
+  verifiedBy: string;
+}
+
+/** Keeps every verification run (API or CLI), so "when was the log last proven intact?" has an answer. */
+@Injectable()
+export class VerificationLog {
+  constructor(private readonly db: DataSource) {}
+
+  async record(report: VerificationReport, verifiedBy: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO audit_verifications
+         (verified_at, verified_by, ok, entries_checked, checkpoints_checked, head_position, head_hash, first_broken_link)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        report.verifiedAt,
+        verifiedBy,
+        report.ok,
+        report.entriesChecked,
+        report.checkpointsChecked,
+        report.head.position,
+        report.head.hash,
+        report.firstBrokenLink,
+      ],
+    );
+  }
+
+  async latest(): Promise<RecordedVerification | undefined> {
+    const [row] = await this.db.query(`SELECT * FROM audit_verifications ORDER BY position DESC LIMIT 1`);
+    if (!row) return undefined;
+    return {
+      ok: row.ok,
+      entriesChecked: Number(row.entries_checked),
+      checkpointsChecked: row.checkpoints_checked,
+      head: { position: Number(row.head_position), hash: row.head_hash },
+      firstBrokenLink: row.first_broken_link,
+      verifiedAt: new Date(row.verified_at).toISOString(),
+      verifiedBy: row.verified_by,
+    };
+  }
+}

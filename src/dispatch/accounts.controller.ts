@@ -1,0 +1,61 @@
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { GATEWAY_CONFIG } from '../config/config.module.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { AllowRoles, ApiAuthGuard } from '../partners/api-auth.guard.js';
+import { AccountCircuit } from './account-circuit.js';
+
+export interface AccountOverview {
+  account_id: string;
+  circuit: string;
+  reason: string | null;
+  open_until: string | null;
+  in_flight: number;
+  limit: number;
+  queue_depth: number;
+  oldest_queued_age_seconds: number | null;
+}
+
+/** Each configured CleverTap account as the whole fleet sees it, for operators (and the console). */
+@Controller('v1/accounts')
+@UseGuards(ApiAuthGuard)
+@AllowRoles('operator', 'admin')
+export class AccountsController {
+  constructor(
+    private readonly db: DataSource,
+    private readonly circuit: AccountCircuit,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Get()
+  async list(): Promise<{ data: AccountOverview[] }> {
+    const circuits = new Map((await this.circuit.states()).map((state) => [state.accountId, state]));
+    // In flight = leases currently held, across every gateway process.
+    const queues: Record<string, any>[] = await this.db.query(
+      `SELECT s.account_id,
+              count(*)::int AS queue_depth,
+              count(*) FILTER (WHERE s.lease_owner IS NOT NULL AND s.lease_expires_at > now())::int AS in_flight,
+              extract(epoch FROM now() - min(e.received_at))::float AS oldest
+         FROM event_status s JOIN bulletin_events e ON e.id = s.event_id
+        WHERE s.status IN ('queued', 'retrying')
+        GROUP BY s.account_id`,
+    );
+    const queueOf = new Map(queues.map((row) => [row.account_id, row]));
+    return {
+      data: this.config.accounts.map(({ id }) => {
+        const circuit = circuits.get(id);
+        const queue = queueOf.get(id);
+        return {
+          account_id: id,
+          circuit: circuit?.state ?? 'closed',
+          reason: circuit?.reason ?? null,
+          open_until: circuit?.openUntil ? new Date(circuit.openUntil).toISOString() : null,
+          in_flight: queue?.in_flight ?? 0,
+          limit: this.config.dispatch.concurrencyPerAccount,
+          queue_depth: queue?.queue_depth ?? 0,
+          oldest_queued_age_seconds: queue ? Math.round(queue.oldest) : null,
+        };
+      }),
+    };
+  }
+}
