@@ -1,0 +1,49 @@
+/** What one bench run does; the full run is the issue's, the smoke run only proves the harness works. */
+export interface BenchOptions {
+  smoke: boolean;
+  /** Length of each timed load phase. */
+  phaseSeconds: number;
+  /** The fixed arrival rate of the first ingest phase. */
+  fixedRate: number;
+  /** Connections (and baseline clients) at saturation. */
+  saturationConnections: number;
+  /** Sync requests in flight: accounts × 3, so the upstream limit, not client queueing, sets the pace. */
+  syncConnections: number;
+  auditConnections: number;
+  accounts: number;
+  /** Per-account concurrency the gateway is configured with (its default): part of the drain ceiling. */
+  concurrencyPerAccount: number;
+  drainEvents: number;
+  drainLatencyMs: number;
+  logEvents: number;
+  gatewayLogLevel: string;
+  /** Keep the temp dir (embedded Postgres, logs) or the bench database after the run. */
+  keep: boolean;
+}
+
+export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === '1';
+  return {
+    smoke,
+    phaseSeconds: intFrom(env.BENCH_DURATION_S, smoke ? 2 : 10),
+    fixedRate: intFrom(env.BENCH_FIXED_RATE, 1000),
+    saturationConnections: intFrom(env.BENCH_CONNECTIONS, 64),
+    syncConnections: 12,
+    auditConnections: intFrom(env.BENCH_AUDIT_CONNECTIONS, 8),
+    accounts: 4,
+    concurrencyPerAccount: 3,
+    drainEvents: intFrom(env.BENCH_DRAIN_EVENTS, smoke ? 1_000 : 50_000),
+    drainLatencyMs: 100,
+    logEvents: intFrom(env.BENCH_LOG_EVENTS, smoke ? 20_000 : 1_000_000),
+    // The gateway's own default: production logs one line per request, and that cost is part of the figures.
+    gatewayLogLevel: env.BENCH_GATEWAY_LOG_LEVEL || 'info',
+    keep: env.BENCH_KEEP === '1',
+  };
+}
+
+function intFrom(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`expected a positive integer, got "${value}"`);
+  return parsed;
+}
