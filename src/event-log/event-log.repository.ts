@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { BulletinPayload } from './bulletin-payload.js';
+import { GroupCommit } from './group-commit.js';
 import type { AttemptOutcome, AttemptTrigger, EventStatus } from './event-status.js';
 
 export interface NewEvent {
@@ -57,43 +58,65 @@ export interface CurrentOutcome {
 export const QUEUED_CHANNEL = 'bulletin_queued';
 export const OUTCOME_CHANNEL = 'bulletin_outcome';
 
+/** Bounds a batch's statement size; the in-flight bound leaves most of the pool to everything else. */
+const GROUP_COMMIT = { maxBatch: 200, maxInFlight: 4 };
+
 @Injectable()
 export class EventLogRepository {
+  private readonly appends = new GroupCommit<NewEvent & { id: string }, boolean>((events) => this.insertBatch(events), GROUP_COMMIT);
+
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Appends an accepted event and queues it, in one statement (so one implicit transaction and one
-   * round trip). With an idempotency key already used by this partner, nothing is written and the
-   * earlier event is returned instead; the unique index settles concurrent requests with one key.
+   * Appends an accepted event and queues it, committed (with the others of its group) before this
+   * returns. With an idempotency key already used by this partner, nothing is written and the earlier
+   * event is returned instead; the unique index settles concurrent requests with one key.
    */
   async append(event: NewEvent): Promise<AppendResult> {
     const eventId = randomUUID();
-    const rows = await this.db.query(
-      `WITH inserted AS (
+    if (await this.appends.submit({ ...event, id: eventId })) return { appended: true, eventId };
+    return { appended: false, existing: await this.findByIdempotencyKey(event.partnerId, event.idempotencyKey!) };
+  }
+
+  /**
+   * One statement, so one implicit transaction: the events, their queue rows and the NOTIFY that wakes
+   * other gateway processes. Returns, per event, whether it was inserted (false: its idempotency key
+   * was taken, by an earlier request or by another event of the same batch).
+   */
+  private async insertBatch(events: (NewEvent & { id: string })[]): Promise<boolean[]> {
+    const column = <T>(pick: (event: NewEvent & { id: string }) => T) => events.map(pick);
+    const rows: { event_id: string }[] = await this.db.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[])
+                  WITH ORDINALITY AS t(id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id, ord)
+       ), inserted AS (
          INSERT INTO bulletin_events
            (id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         SELECT id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id
+           FROM input ORDER BY ord
          ON CONFLICT (partner_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, account_id
        ), queued AS (
          INSERT INTO event_status (event_id, account_id, status, next_attempt_at)
          SELECT id, account_id, 'queued', now() FROM inserted
          RETURNING event_id, account_id
+       ), notified AS (
+         SELECT pg_notify('${QUEUED_CHANNEL}', account_id) FROM (SELECT DISTINCT account_id FROM queued) accounts
        )
-       SELECT event_id, pg_notify('${QUEUED_CHANNEL}', account_id) FROM queued`,
+       SELECT q.event_id, (SELECT count(*) FROM notified) AS notified FROM queued q`,
       [
-        eventId,
-        event.partnerId,
-        event.accountId,
-        event.payload.business_event,
-        JSON.stringify(event.payload),
-        event.payloadSha256,
-        event.idempotencyKey ?? null,
-        event.requestId,
+        column((e) => e.id),
+        column((e) => e.partnerId),
+        column((e) => e.accountId),
+        column((e) => e.payload.business_event),
+        column((e) => JSON.stringify(e.payload)),
+        column((e) => e.payloadSha256),
+        column((e) => e.idempotencyKey ?? null),
+        column((e) => e.requestId),
       ],
     );
-    if (rows.length === 1) return { appended: true, eventId };
-    return { appended: false, existing: await this.findByIdempotencyKey(event.partnerId, event.idempotencyKey!) };
+    const inserted = new Set(rows.map((row) => row.event_id));
+    return events.map((event) => inserted.has(event.id));
   }
 
   private async findByIdempotencyKey(partnerId: string, key: string): Promise<IdempotentMatch> {
