@@ -31,9 +31,10 @@ export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletin
     this.accounts = new Map(config.accounts.map((account) => [account.id, account]));
   }
 
-  async execute({ event, leaseOwner, probe }: DispatchBulletinCommand): Promise<void> {
+  async execute({ event, leaseOwner, probe, upstreamDone }: DispatchBulletinCommand): Promise<void> {
     const startedAt = new Date();
     const { verdict, latencyMs } = await this.attempt(event);
+    upstreamDone(verdict.outcome);
     const step = nextStep(verdict, event.transientFailures, this.config.dispatch);
     await this.recordDespiteOutage(startedAt, () => this.eventLog.recordAttempt(
       {

@@ -6,6 +6,7 @@ import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { DatabaseNotifications } from '../database/database-notifications.js';
 import { QUEUED_CHANNEL } from '../event-log/event-log.repository.js';
+import type { AttemptOutcome } from '../event-log/event-status.js';
 import { AccountCircuit } from './account-circuit.js';
 import { AccountSlots } from './account-slots.js';
 import { DispatchBulletinCommand } from './dispatch-bulletin.command.js';
@@ -98,8 +99,24 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       if (admission.probe) await this.circuit.releaseProbe(accountId);
       return false;
     }
-    await this.commandBus.execute(new DispatchBulletinCommand(event, this.owner, admission.probe));
+    let upstreamDone!: (outcome: AttemptOutcome) => void;
+    const answered = new Promise<AttemptOutcome>((resolve) => (upstreamDone = resolve));
+    const dispatched = this.commandBus.execute(new DispatchBulletinCommand(event, this.owner, admission.probe, upstreamDone));
+    this.track(dispatched, accountId);
+    // The slot bounds requests in flight to CleverTap, not database writes: once CleverTap has answered
+    // normally, the next request may go while this outcome is recorded. Anything else (a failure that
+    // may open the circuit or pause the account, or a probe) is recorded before the slot moves on.
+    const outcome = await Promise.race([answered, dispatched.then(() => undefined)]);
+    if (admission.probe || (outcome !== 'sent' && outcome !== 'failed')) await dispatched;
     return true;
+  }
+
+  /** Recording continues after the slot moves on; shutdown waits for it, and failures are logged. */
+  private track(dispatched: Promise<void>, accountId: string): void {
+    const tracked = dispatched
+      .catch((error) => this.logger.error(`recording an attempt for account ${accountId} failed: ${(error as Error).message}`))
+      .finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
   }
 
   /** SIGTERM: stop claiming, let requests in flight finish within the grace period. */
@@ -108,7 +125,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     clearInterval(this.pollTimer);
     this.unsubscribe?.();
     const grace = new Promise((resolve) => setTimeout(resolve, this.config.dispatch.shutdownGraceMs).unref());
-    const finished = await Promise.race([Promise.allSettled([...this.running]).then(() => true), grace.then(() => false)]);
+    // Workers start recordings as they finish, so wait until nothing at all is left.
+    const drained = (async () => {
+      while (this.running.size > 0) await Promise.allSettled([...this.running]);
+      return true;
+    })();
+    const finished = await Promise.race([drained, grace.then(() => false)]);
     if (!finished)
       this.logger.warn(
         'shutdown grace period ended with requests in flight; their leases expire and they are recorded as uncertain',
