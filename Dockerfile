@@ -10,6 +10,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
 COPY migrations ./migrations
 COPY src ./src
+COPY console ./console
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module.js';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ConfigModule } from './config/config.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         HealthModule,
         AuditModule,
         ReplayModule,
+        ConsoleModule,
       ],
     };
   }

@@ -75,6 +75,7 @@ export async function startGateway(
   const logs = new CapturedLogs();
   const app = await createGatewayApp(config, database.url, createLogger(config.logLevel, logs));
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  pool.on('error', () => undefined); // an idle connection dropped by a test that restarts Postgres is not a failure
   return {
     app,
     http: app.getHttpServer(),

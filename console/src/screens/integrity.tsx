@@ -1,0 +1,159 @@
+import { useEffect, useState } from 'preact/hooks';
+import { type Api, ApiError, describeError, filterParams, queryString, saveBlob } from '../api';
+import { announce, ErrorAlert, Notice } from '../components/alerts';
+import { Fact } from '../components/fact';
+import { describeFilters } from '../components/filter-fields';
+import { ScreenHeading } from '../components/screen-heading';
+import { formatBytes, formatCount, formatDateTime } from '../format';
+import type { Filters, Verification } from '../types';
+
+/** The hash chain's last verification (and a run on demand), and a verifiable export of the current filter. */
+export function IntegrityScreen({ api, filters }: { api: Api; filters: Filters }) {
+  return (
+    <>
+      <ScreenHeading>Integrity</ScreenHeading>
+      <VerificationPanel api={api} />
+      <ExportPanel api={api} filters={filters} />
+    </>
+  );
+}
+
+function VerificationPanel({ api }: { api: Api }) {
+  const [report, setReport] = useState<Verification | null>();
+  const [error, setError] = useState<string>();
+  const [running, setRunning] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    api
+      .get<Verification>('/v1/audit/verifications/latest')
+      .then((latest) => current && setReport(latest))
+      .catch((failure) => {
+        if (!current) return;
+        if (failure instanceof ApiError && failure.status === 404) setReport(null);
+        else setError(describeError(failure));
+      });
+    return () => {
+      current = false;
+    };
+  }, [api]);
+
+  const verify = async () => {
+    setRunning(true);
+    setError(undefined);
+    announce('Verifying the hash chain…');
+    try {
+      const result = await api.get<Verification>('/v1/audit/verify');
+      // The stored record of this run also says who ran it.
+      const recorded = await api.get<Verification>('/v1/audit/verifications/latest').catch(() => undefined);
+      setReport(recorded?.verifiedAt === result.verifiedAt ? recorded : result);
+      announce(result.ok ? `Chain intact: ${result.entriesChecked} entries checked.` : 'Chain BROKEN: see the first broken link.');
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="verify-heading">
+      <h2 id="verify-heading">Hash chain verification</h2>
+      <p class="hint">
+        Recomputes every log entry's digest and every link of the chain, and checks the signed checkpoints. It names the first entry that was
+        changed, deleted or slipped in.
+      </p>
+      {error && <ErrorAlert>Verification failed to run: {error}</ErrorAlert>}
+      {report === undefined && !error && <p class="muted">Loading the last verification…</p>}
+      {report === null && <Notice>The chain has not been verified yet.</Notice>}
+      {report && <VerificationResult report={report} />}
+      <button type="button" class="primary" onClick={verify} disabled={running} aria-busy={running}>
+        {running ? 'Verifying…' : 'Verify the chain now'}
+      </button>
+    </section>
+  );
+}
+
+function VerificationResult({ report }: { report: Verification }) {
+  return (
+    <div class={`verdict ${report.ok ? 'verdict-ok' : 'verdict-broken'}`} data-testid="verification">
+      <p class="verdict-title">{report.ok ? '✓ Chain intact' : '✗ Chain BROKEN'}</p>
+      <dl class="facts">
+        <Fact term="Verified">
+          <time dateTime={report.verifiedAt}>{formatDateTime(report.verifiedAt)}</time>
+          {report.verifiedBy ? ` by ${report.verifiedBy}` : ''}
+        </Fact>
+        <Fact term="Entries checked">{formatCount(report.entriesChecked)}</Fact>
+        <Fact term="Signed checkpoints checked">{formatCount(report.checkpointsChecked)}</Fact>
+        <Fact term="Chain head">
+          position {report.head.position}, <code class="hash">{report.head.hash}</code>
+        </Fact>
+        {report.firstBrokenLink && (
+          <Fact term="First broken link">
+            <span class="error-text">
+              {report.firstBrokenLink.problem} at {report.firstBrokenLink.entryKind} #{report.firstBrokenLink.entryRef}
+              {report.firstBrokenLink.position !== null ? ` (chain position ${report.firstBrokenLink.position})` : ''}:{' '}
+              {report.firstBrokenLink.detail}
+            </span>
+          </Fact>
+        )}
+      </dl>
+    </div>
+  );
+}
+
+function ExportPanel({ api, filters }: { api: Api; filters: Filters }) {
+  const [format, setFormat] = useState<'ndjson' | 'csv'>('ndjson');
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<string>();
+  const [error, setError] = useState<string>();
+
+  // A plain link cannot carry the Authorization header: fetch the file, then hand it to the browser.
+  const download = async () => {
+    setBusy(true);
+    setError(undefined);
+    setSaved(undefined);
+    try {
+      const { blob, filename } = await api.download(`/v1/events/export${queryString({ format, ...filterParams(filters) })}`);
+      const stamped = filename.replace(/(\.\w+)$/, `-${new Date().toISOString().replace(/[:.]/g, '-')}$1`);
+      saveBlob(blob, stamped);
+      setSaved(`Saved ${stamped} (${formatBytes(blob.size)}).`);
+      announce(`Export saved as ${stamped}.`);
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="export-heading">
+      <h2 id="export-heading">Export</h2>
+      <p>
+        Events covered: <strong data-testid="export-filter">{describeFilters(filters)}</strong>{' '}
+        <a href="#/events">(change the filter on Events)</a>
+      </p>
+      <fieldset>
+        <legend>Format</legend>
+        <label class="choice">
+          <input type="radio" name="export-format" value="ndjson" checked={format === 'ndjson'} onChange={() => setFormat('ndjson')} />
+          <span>
+            NDJSON, verifiable offline with <code>bulletin-gateway verify-export</code> (signed when the gateway has an AUDIT_SIGNING_KEY)
+          </span>
+        </label>
+        <label class="choice">
+          <input type="radio" name="export-format" value="csv" checked={format === 'csv'} onChange={() => setFormat('csv')} />
+          CSV, for spreadsheets (not signed)
+        </label>
+      </fieldset>
+      {error && <ErrorAlert>Export failed: {error}</ErrorAlert>}
+      {saved && (
+        <p class="alert alert-ok" role="status">
+          {saved}
+        </p>
+      )}
+      <button type="button" class="primary" onClick={download} disabled={busy} aria-busy={busy}>
+        {busy ? 'Preparing the export…' : 'Download export'}
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { GatewayError } from '../common/gateway.error.js';
+import { ConsoleAssets } from './console-assets.js';
+
+/**
+ * The page only talks to this origin's API, never embeds or is embedded, and submits no form natively
+ * (the key would otherwise risk landing in a URL).
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Serves the audit console (built by `npm run build` into dist/console) at /console. */
+@ApiTags('console')
+@Controller('console')
+export class ConsoleController {
+  constructor(private readonly assets: ConsoleAssets) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The audit console (web page)',
+    description: 'Sign in with an auditor, operator or admin key; the page calls the /v1 API with it in the Authorization header.',
+  })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The console\'s page', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiNotFoundResponse({ description: 'The console is not built (npm run build)' })
+  index(@Res() response: Response): void {
+    const file = this.assets.indexFile;
+    if (!file) throw new GatewayError('console_not_built', 404, 'The audit console is not built: run npm run build');
+    response.set({
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+    });
+    response.sendFile(file);
+  }
+
+  /** Content-hashed names (console/build.mjs), so they can be cached for good. */
+  @Get('assets/:name')
+  @ApiOperation({ summary: 'A script, stylesheet or source map of the console' })
+  @ApiParam({ name: 'name', description: 'a content-hashed file name from the console\'s page', example: 'app-R4FLS7X6.js' })
+  @ApiProduces('text/javascript', 'text/css', 'application/json')
+  @ApiOkResponse({ description: 'The file, cacheable for a year (its name changes with its content)' })
+  @ApiNotFoundResponse({ description: 'No such asset' })
+  asset(@Param('name') name: string, @Res() response: Response): void {
+    const file = this.assets.asset(name);
+    if (!file) throw new GatewayError('not_found', 404, 'No such console asset');
+    response.set('X-Content-Type-Options', 'nosniff');
+    response.sendFile(file, { root: this.assets.assetsDirectory, maxAge: '365d', immutable: true, dotfiles: 'deny' });
+  }
+}
