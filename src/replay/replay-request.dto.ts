@@ -1,11 +1,11 @@
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { EventFilter } from '../event-log/event-filter.js';
 
 /** The audit filters, plus what a replay needs said out loud. */
 export class ReplayRequestDto extends EventFilter {
   /** Why: kept in the log with the replay, so it is required and must say something. */
   @IsString({ message: 'reason is required: say why these events are being replayed' })
-  @IsNotEmpty({ message: 'reason is required: say why these events are being replayed' })
+  @Matches(/\S/, { message: 'reason is required: say why these events are being replayed' })
   @MaxLength(1000)
   reason: string;
 
