@@ -235,6 +235,7 @@ program
   .option('--include-uncertain', 'also resend uncertain events (CleverTap may already have raised them)')
   .option('--no-wait', 'return once queued instead of following progress')
   .action(async (options: Record<string, string | boolean>) => {
+    if (!/\S/.test(String(options.reason))) program.error('--reason is required: say why these events are being replayed');
     const filter = await validFilter({ ...(options as Record<string, string>), error: options.error as string, error_code: options.errorCode as string });
     const scope = { filter, includeUncertain: Boolean(options.includeUncertain), force: false };
     await withDatabase(async (db) => {

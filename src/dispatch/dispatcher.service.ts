@@ -79,8 +79,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       slot = await this.slots.tryAcquire(accountId);
       if (slot === undefined) return;
-      while (!this.stopping && (await this.dispatchNext(accountId))) {
-        // keep the slot while there is work: one lock round trip per burst, not per event
+      // Keep the slot while there is work: one lock round trip per burst, not per event.
+      let sent: { recording: Promise<void> } | undefined = { recording: Promise.resolve() };
+      while (!this.stopping && (sent = await this.dispatchNext(accountId, sent.recording))) {
+        // next event
       }
     } catch (error) {
       this.logger.error(`dispatch for account ${accountId} failed: ${(error as Error).message}`);
@@ -90,33 +92,41 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  /** Claims and sends one event; false when there is nothing the account may send now. */
-  private async dispatchNext(accountId: string): Promise<boolean> {
+  /**
+   * Claims and sends one event. Returns the recording of its outcome, which may still be running, or
+   * undefined when there is nothing the account may send now.
+   *
+   * The slot bounds requests in flight to CleverTap, not database writes: once CleverTap has answered
+   * normally, the next event is claimed while this outcome is written, and waits for that write only
+   * just before it is sent (so a worker never has more than one answer unwritten, and a crash leaves at
+   * most two attempts per slot to be judged uncertain). Anything else (a failure that may open the
+   * circuit or pause the account, or a probe) is written before the slot moves on.
+   */
+  private async dispatchNext(accountId: string, previousRecording: Promise<void>): Promise<{ recording: Promise<void> } | undefined> {
     const admission = await this.circuit.admit(accountId);
-    if (!admission) return false;
+    if (!admission) return undefined;
     const event = await this.queue.claimNext(accountId, this.owner, this.config.dispatch.leaseMs);
     if (!event) {
       if (admission.probe) await this.circuit.releaseProbe(accountId);
-      return false;
+      return undefined;
     }
+    await previousRecording;
     let upstreamDone!: (outcome: AttemptOutcome) => void;
     const answered = new Promise<AttemptOutcome>((resolve) => (upstreamDone = resolve));
     const dispatched = this.commandBus.execute(new DispatchBulletinCommand(event, this.owner, admission.probe, upstreamDone));
-    this.track(dispatched, accountId);
-    // The slot bounds requests in flight to CleverTap, not database writes: once CleverTap has answered
-    // normally, the next request may go while this outcome is recorded. Anything else (a failure that
-    // may open the circuit or pause the account, or a probe) is recorded before the slot moves on.
+    const recording = this.track(dispatched, accountId);
     const outcome = await Promise.race([answered, dispatched.then(() => undefined)]);
     if (admission.probe || (outcome !== 'sent' && outcome !== 'failed')) await dispatched;
-    return true;
+    return { recording }; // wrapped: an async function would otherwise wait for the promise it returns
   }
 
   /** Recording continues after the slot moves on; shutdown waits for it, and failures are logged. */
-  private track(dispatched: Promise<void>, accountId: string): void {
+  private track(dispatched: Promise<void>, accountId: string): Promise<void> {
     const tracked = dispatched
       .catch((error) => this.logger.error(`recording an attempt for account ${accountId} failed: ${(error as Error).message}`))
       .finally(() => this.running.delete(tracked));
     this.running.add(tracked);
+    return tracked;
   }
 
   /** SIGTERM: stop claiming, let requests in flight finish within the grace period. */

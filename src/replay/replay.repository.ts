@@ -36,6 +36,7 @@ export interface ReplayProgress {
 }
 
 const SAMPLE_SIZE = 10;
+const REPLAY_LOCK_KEY = 0x7265706c; // "repl"
 
 /** The statuses a replay may put back in the queue. Pending events are never queued twice. */
 export function replayableStatuses(scope: Pick<ReplayScope, 'includeUncertain' | 'force'>): EventStatus[] {
@@ -81,7 +82,10 @@ export class ReplayRepository {
       conditions.params.push(value);
       return `$${conditions.params.length}`;
     };
-    const [row] = await this.db.query(
+    // Replays take turns: two with different filters would lock rows in different orders and deadlock.
+    const [row] = await this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [REPLAY_LOCK_KEY]);
+      return tx.query(
       `WITH matched AS (SELECT e.id FROM ${EVENT_SOURCE} ${conditions.where}),
        requeued AS (
          UPDATE event_status s
@@ -102,7 +106,8 @@ export class ReplayRepository {
               (SELECT count(pg_notify('${QUEUED_CHANNEL}', account_id)) FROM (SELECT DISTINCT account_id FROM requeued) a) AS woken
          FROM request`,
       conditions.params,
-    );
+      );
+    });
     return { id, matched: row.matched, queued: row.requeued };
   }
 

@@ -81,9 +81,10 @@ describe('a gateway process killed with SIGKILL mid-dispatch', () => {
       if (event.status === 'sent') expect(times).toBe(1);
       else expect(times).toBeLessThanOrEqual(1);
     }
-    // The requests in flight at the kill are the only ones whose fate is unknown, and they say so.
+    // Only attempts the dead process had not finished recording are unknown, and they say so: per slot,
+    // one request in flight and at most one answer not yet written (see Dispatcher.dispatchNext).
     const uncertain = events.filter((event) => event.status === 'uncertain');
-    expect(uncertain.length).toBeLessThanOrEqual(3);
+    expect(uncertain.length).toBeLessThanOrEqual(2 * 3);
     expect(simulator.stats().rejected429).toBe(0);
     await second.kill('SIGTERM');
   }, 120_000);
