@@ -36,11 +36,9 @@ export class CleverTapClient implements OnModuleDestroy {
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
     this.timeoutMs = config.dispatch.upstreamTimeoutMs;
-    this.agent = new Agent({
-      connect: { timeout: this.timeoutMs },
-      keepAliveTimeout: 30_000,
-      connections: config.dispatch.concurrencyPerAccount * 2,
-    });
+    // No cap on connections per origin: the account slots already bound requests in flight, and
+    // accounts of one region share an origin, so a per-origin cap would queue them behind each other.
+    this.agent = new Agent({ connect: { timeout: this.timeoutMs }, keepAliveTimeout: 30_000 });
   }
 
   async trigger(account: CleverTapAccount, payload: BulletinPayload): Promise<UpstreamResult> {
