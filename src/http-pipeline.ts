@@ -10,7 +10,7 @@ import { secretScrubber } from './common/secret-scrubber.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { RejectionLog } from './audit/rejection-log.js';
 import { presentedKey } from './partners/partner-auth.guard.js';
-import { PartnersRepository } from './partners/partners.repository.js';
+import { KeyAuthenticator } from './partners/key-authenticator.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const PROBE_PATH = /^\/(health|metrics)\b/;
@@ -70,7 +70,7 @@ export function configureHttpPipeline(app: INestApplication, config: GatewayConf
 function refuseIngest(app: INestApplication) {
   return async (request: Request, response: Response, error: GatewayError, rawBody?: string): Promise<void> => {
     const key = isIngestPath(request.path) ? presentedKey(request) : undefined;
-    const principal = key ? await app.get(PartnersRepository).findByKey(key).catch(() => undefined) : undefined;
+    const principal = key ? await app.get(KeyAuthenticator).authenticate(key).catch(() => undefined) : undefined;
     if (principal)
       await app
         .get(RejectionLog)

@@ -6,6 +6,7 @@ import type { EmbeddedDatabase } from './database/embedded-postgres.js';
 import { openDatabase } from './database/open-database.js';
 import { runMigrations } from './database/run-migrations.js';
 import { createGatewayApp } from './gateway-app.js';
+import type { Logger } from 'pino';
 import { createLogger } from './logging/logger.js';
 import { PartnersRepository } from './partners/partners.repository.js';
 import { startBuiltInSimulator } from './simulator/built-in-simulator.js';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
 
   const app = await createGatewayApp(config, database.url, logger);
   await app.listen(config.port, config.host);
-  stopGracefullyOn(['SIGTERM', 'SIGINT'], app, simulator, database);
+  stopGracefullyOn(['SIGTERM', 'SIGINT'], app, simulator, database, logger);
   printBanner(config, simulator ? await demoPartnerKey(app, config.accounts[0].id) : undefined);
 }
 
@@ -75,6 +76,7 @@ function stopGracefullyOn(
   app: INestApplication,
   simulator: CleverTapSimulator | undefined,
   database: EmbeddedDatabase,
+  logger: Logger,
 ): void {
   let stopping = false;
   const stop = async () => {
@@ -83,7 +85,7 @@ function stopGracefullyOn(
     await app.close();
     await simulator?.stop();
     await database.stop();
-    process.exit(0);
+    logger.flush(() => process.exit(0));
   };
   for (const signal of signals) process.once(signal, () => void stop());
 }

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import pg from 'pg';
 import { OUTCOME_CHANNEL, QUEUED_CHANNEL } from '../event-log/event-log.repository.js';
+import { KEYS_CHANGED_CHANNEL } from '../partners/partners.repository.js';
 import { DATABASE_URL } from './database.tokens.js';
 
 type Listener = (payload: string) => void;
 
 const RECONNECT_DELAY_MS = 1000;
-const CHANNELS = [QUEUED_CHANNEL, OUTCOME_CHANNEL];
+const CHANNELS = [QUEUED_CHANNEL, OUTCOME_CHANNEL, KEYS_CHANGED_CHANNEL];
 
 /**
  * One LISTEN connection per process, shared by everything that wants to hear about work done by other

@@ -5,7 +5,7 @@ import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { type AuthenticatedRequest, presentedKey } from './partner-auth.guard.js';
 import { sameSecret } from './partner-keys.js';
-import { PartnersRepository } from './partners.repository.js';
+import { KeyAuthenticator } from './key-authenticator.js';
 import type { Principal, Role } from './principal.js';
 
 const ROLES_KEY = 'bulletin-gateway:roles';
@@ -27,7 +27,7 @@ const BOOTSTRAP_ADMIN: Principal = { partnerId: 'bootstrap-admin', name: 'bootst
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
   constructor(
-    private readonly partners: PartnersRepository,
+    private readonly keys: KeyAuthenticator,
     private readonly reflector: Reflector,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
@@ -46,6 +46,6 @@ export class ApiAuthGuard implements CanActivate {
   private async authenticate(key: string | undefined): Promise<Principal | undefined> {
     if (!key) return undefined;
     if (this.config.adminKey && sameSecret(key, this.config.adminKey)) return BOOTSTRAP_ADMIN;
-    return this.partners.findByKey(key);
+    return this.keys.authenticate(key);
   }
 }

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import type { Request } from 'express';
 import { unauthenticated } from '../common/gateway.error.js';
 import type { Principal } from './principal.js';
-import { PartnersRepository } from './partners.repository.js';
+import { KeyAuthenticator } from './key-authenticator.js';
 
 export type AuthenticatedRequest = Request & { principal: Principal };
 
@@ -17,12 +17,12 @@ export function presentedKey(request: Request): string | undefined {
 
 @Injectable()
 export class PartnerAuthGuard implements CanActivate {
-  constructor(private readonly partners: PartnersRepository) {}
+  constructor(private readonly keys: KeyAuthenticator) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = presentedKey(request);
-    const principal = key ? await this.partners.findByKey(key) : undefined;
+    const principal = key ? await this.keys.authenticate(key) : undefined;
     if (!principal) throw unauthenticated();
     request.principal = principal;
     return true;

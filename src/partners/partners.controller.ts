@@ -3,6 +3,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLengt
 import { GatewayError } from '../common/gateway.error.js';
 import { strictValidation } from '../common/query-validation.pipe.js';
 import { AllowRoles, ApiAuthGuard } from './api-auth.guard.js';
+import { KeyAuthenticator } from './key-authenticator.js';
 import { PartnersRepository, type PartnerSummary } from './partners.repository.js';
 import { ROLES, type Role } from './principal.js';
 
@@ -25,7 +26,10 @@ const noSuchPartner = () => new GatewayError('not_found', 404, 'No such active p
 @UseGuards(ApiAuthGuard)
 @AllowRoles('admin')
 export class PartnersController {
-  constructor(private readonly partners: PartnersRepository) {}
+  constructor(
+    private readonly partners: PartnersRepository,
+    private readonly keys: KeyAuthenticator,
+  ) {}
 
   @Post()
   async create(@Body(strictValidation) body: CreatePartnerBody) {
@@ -54,6 +58,7 @@ export class PartnersController {
   @HttpCode(200)
   async revoke(@Param('id') id: string) {
     if (!UUID.test(id) || !(await this.partners.revoke(id))) throw noSuchPartner();
+    this.keys.forgetAll(); // other processes hear the NOTIFY; this one must not wait for it
     return { id, revoked: true };
   }
 }

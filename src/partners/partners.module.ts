@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApiAuthGuard } from './api-auth.guard.js';
+import { KeyAuthenticator } from './key-authenticator.js';
 import { PartnerAuthGuard } from './partner-auth.guard.js';
 import { PartnersController } from './partners.controller.js';
 import { PartnersRepository } from './partners.repository.js';
@@ -7,7 +8,7 @@ import { WhoAmIController } from './whoami.controller.js';
 
 @Module({
   controllers: [PartnersController, WhoAmIController],
-  providers: [PartnersRepository, PartnerAuthGuard, ApiAuthGuard],
-  exports: [PartnersRepository, PartnerAuthGuard, ApiAuthGuard],
+  providers: [PartnersRepository, KeyAuthenticator, PartnerAuthGuard, ApiAuthGuard],
+  exports: [PartnersRepository, KeyAuthenticator, PartnerAuthGuard, ApiAuthGuard],
 })
 export class PartnersModule {}

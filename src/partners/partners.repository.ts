@@ -18,6 +18,9 @@ export interface PartnerSummary {
   revokedAt: string | null;
 }
 
+/** NOTIFY channel telling every gateway process that keys were revoked or added. */
+export const KEYS_CHANGED_CHANNEL = 'partner_keys_changed';
+
 @Injectable()
 export class PartnersRepository {
   constructor(private readonly db: DataSource) {}
@@ -49,6 +52,7 @@ export class PartnersRepository {
         hashKey(key),
         displayPrefix(key),
       ]);
+      await tx.query(`SELECT pg_notify('${KEYS_CHANGED_CHANNEL}', $1)`, [partnerId]);
     });
     return key;
   }
@@ -110,6 +114,7 @@ export class PartnersRepository {
     return this.db.transaction(async (tx) => {
       const [, count] = await tx.query(`UPDATE partners SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [partnerId]);
       await tx.query(`UPDATE partner_keys SET revoked_at = now() WHERE partner_id = $1 AND revoked_at IS NULL`, [partnerId]);
+      await tx.query(`SELECT pg_notify('${KEYS_CHANGED_CHANNEL}', $1)`, [partnerId]);
       return count > 0;
     });
   }
