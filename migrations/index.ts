@@ -3,6 +3,7 @@ import { CreateAccountCircuits1764176400000 } from './1764176400000-CreateAccoun
 import { CreateAuditChain1764180000000 } from './1764180000000-CreateAuditChain.js';
 import { CreateReplays1764183600000 } from './1764183600000-CreateReplays.js';
 import { CreateAuditVerifications1764187200000 } from './1764187200000-CreateAuditVerifications.js';
+import { IndexAuditFilters1764190800000 } from './1764190800000-IndexAuditFilters.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   CreateAuditChain1764180000000,
   CreateReplays1764183600000,
   CreateAuditVerifications1764187200000,
+  IndexAuditFilters1764190800000,
 ];
