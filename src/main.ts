@@ -1,12 +1,14 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { loadConfigOrExit } from './config/load-config-or-exit.js';
+import { dataSourceOptions } from './database/data-source-options.js';
 import type { EmbeddedDatabase } from './database/embedded-postgres.js';
 import { openDatabase } from './database/open-database.js';
 import { runMigrations } from './database/run-migrations.js';
 import { createGatewayApp } from './gateway-app.js';
-import type { Logger } from 'pino';
 import { createLogger } from './logging/logger.js';
 import { PartnersRepository } from './partners/partners.repository.js';
 import { startBuiltInSimulator } from './simulator/built-in-simulator.js';
@@ -21,7 +23,17 @@ const EXAMPLE_BULLETIN = {
   when: 'now',
 };
 
+/** Something that serves HTTP until stopped: the app itself, or a set of worker processes. */
+interface Server {
+  stop(): Promise<void>;
+}
+
+/**
+ * The primary process prepares what must exist once (database, migrations, simulator, demo key), then
+ * serves HTTP itself or, with GATEWAY_WORKERS > 1, through worker processes sharing the port.
+ */
 async function main(): Promise<void> {
+  if (cluster.isWorker) return runWorker();
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
@@ -36,23 +48,88 @@ async function main(): Promise<void> {
     logger.warn('SIMULATOR MODE: no CleverTap credentials are configured; bulletins go to the built-in simulator, nothing real is sent');
   }
 
-  const app = await createGatewayApp(config, database.url, logger);
+  const server = config.workers > 1 ? await startWorkers(config, database.url, simulator !== undefined, logger) : await serve(config, database.url, logger);
+  stopGracefullyOn(['SIGTERM', 'SIGINT'], server, simulator, database, logger);
+  printBanner(config, simulator ? await demoPartnerKey(database.url, config.accounts[0].id) : undefined);
+}
+
+async function serve(config: GatewayConfig, databaseUrl: string, logger: Logger): Promise<Server> {
+  const app = await createGatewayApp(config, databaseUrl, logger);
   await app.listen(config.port, config.host);
-  stopGracefullyOn(['SIGTERM', 'SIGINT'], app, simulator, database, logger);
-  printBanner(config, simulator ? await demoPartnerKey(app, config.accounts[0].id) : undefined);
+  return { stop: () => app.close() };
+}
+
+/** A worker gets everything from the environment its primary prepared (database URL, simulator account). */
+async function runWorker(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel);
+  const server = await serve(config, config.databaseUrl!, logger);
+  // Ctrl-C reaches the whole process group: workers stop as gracefully as on the primary's SIGTERM.
+  const stop = () => void server.stop().then(() => logger.flush(() => process.exit(0)));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+async function startWorkers(config: GatewayConfig, databaseUrl: string, simulatorMode: boolean, logger: Logger): Promise<Server> {
+  const account = config.accounts[0];
+  const env: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    // In simulator mode the workers use the simulator this process runs.
+    ...(simulatorMode ? { CLEVERTAP_ACCOUNT_ID: account.id, CLEVERTAP_PASSCODE: account.passcode, CLEVERTAP_BASE_URL: account.baseUrl } : {}),
+  };
+  let stopping = false;
+  const fork = () =>
+    new Promise<Worker>((resolve, reject) => {
+      const worker = cluster.fork(env);
+      let started = false;
+      worker.once('listening', () => {
+        started = true;
+        resolve(worker);
+      });
+      worker.once('exit', (code) => {
+        if (stopping) return;
+        if (!started) return reject(new Error(`a gateway worker exited with code ${code} while starting`));
+        // A worker that dies after starting is replaced: nothing of its work was only in its memory.
+        logger.error({ pid: worker.process.pid, code }, 'gateway worker exited; starting another');
+        void fork().catch((error: Error) => logger.error(error.message));
+      });
+    });
+  const workers = await Promise.all(Array.from({ length: config.workers }, fork));
+  return {
+    stop: async () => {
+      stopping = true;
+      await Promise.all(
+        Object.values(cluster.workers ?? {}).map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              if (!worker || worker.isDead()) return resolve();
+              worker.once('exit', () => resolve());
+              worker.process.kill('SIGTERM');
+            }),
+        ),
+      );
+      logger.info({ workers: workers.length }, 'gateway workers stopped');
+    },
+  };
 }
 
 /** The demo partner gets a fresh key on every start: only the newest key, printed once, works. */
-async function demoPartnerKey(app: INestApplication, accountId: string): Promise<string> {
-  const partners = app.get(PartnersRepository);
-  const existing = await partners.findIdByName(DEMO_PARTNER);
-  if (existing) return partners.rotateKey(existing);
-  return (await partners.create(DEMO_PARTNER, 'partner', [accountId])).key;
+async function demoPartnerKey(databaseUrl: string, accountId: string): Promise<string> {
+  const db = await new DataSource(dataSourceOptions(databaseUrl, 1)).initialize();
+  try {
+    const partners = new PartnersRepository(db);
+    const existing = await partners.findIdByName(DEMO_PARTNER);
+    if (existing) return await partners.rotateKey(existing);
+    return (await partners.create(DEMO_PARTNER, 'partner', [accountId])).key;
+  } finally {
+    await db.destroy();
+  }
 }
 
 function printBanner(config: GatewayConfig, demoKey: string | undefined): void {
   const url = `http://localhost:${config.port}`;
-  const lines = [`Bulletin Gateway is ready at ${url}`];
+  const workers = config.workers > 1 ? ` (${config.workers} worker processes)` : '';
+  const lines = [`Bulletin Gateway is ready at ${url}${workers}`];
   if (demoKey) {
     const account = config.accounts[0].id;
     lines.push(
@@ -73,7 +150,7 @@ function printBanner(config: GatewayConfig, demoKey: string | undefined): void {
 
 function stopGracefullyOn(
   signals: NodeJS.Signals[],
-  app: INestApplication,
+  server: Server,
   simulator: CleverTapSimulator | undefined,
   database: EmbeddedDatabase,
   logger: Logger,
@@ -82,7 +159,7 @@ function stopGracefullyOn(
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await app.close();
+    await server.stop();
     await simulator?.stop();
     await database.stop();
     logger.flush(() => process.exit(0));

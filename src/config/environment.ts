@@ -17,6 +17,11 @@ export class Environment {
   @IsOptional() @IsString()
   HOST = '0.0.0.0';
 
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer from 1 to 64 (processes serving HTTP; about one per core)' })
+  @Min(1, { message: 'must be an integer from 1 to 64 (processes serving HTTP; about one per core)' })
+  @Max(64, { message: 'must be an integer from 1 to 64 (processes serving HTTP; about one per core)' })
+  GATEWAY_WORKERS = 1;
+
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// connection URL' })
   DATABASE_URL?: string;

@@ -31,6 +31,8 @@ export interface DispatchSettings {
 export interface GatewayConfig {
   port: number;
   host: string;
+  /** Gateway processes sharing the port (node:cluster); each one ingests and dispatches. */
+  workers: number;
   databaseUrl?: string;
   embeddedPostgres: { dataDir: string; port: number };
   /** Empty means simulator mode: main.ts starts the built-in simulator and adds its account. */
@@ -66,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   return {
     port: values.PORT,
     host: values.HOST,
+    workers: values.GATEWAY_WORKERS,
     databaseUrl: values.DATABASE_URL,
     embeddedPostgres: { dataDir: values.EMBEDDED_POSTGRES_DIR, port: values.EMBEDDED_POSTGRES_PORT },
     accounts,
