@@ -30,11 +30,29 @@ export function linkHash(previousHash: string, digest: string): string {
   return sha256(previousHash + digest);
 }
 
-/** SQL selecting every chained row of one table as `(kind, rank, position, xid, row)`. */
-export function chainedRowsSql(where: string): string {
-  return CHAINED_TABLES.map(
-    ({ kind, table }, rank) =>
-      `SELECT '${kind}'::text AS kind, ${rank} AS rank, t.position, t.inserted_xid, to_jsonb(t) AS row
-         FROM ${table} t WHERE ${where}`,
-  ).join('\nUNION ALL\n');
+/**
+ * The query for the next `limit` rows to seal, in sealing order, after the last sealed row (`cursor`)
+ * and below the xmin `horizon`. Each table gets a condition its `(inserted_xid, position)` index can
+ * seek to, and its own LIMIT, so a batch reads about `limit` rows per table however many rows one
+ * transaction wrote.
+ */
+export function rowsToSealQuery(
+  cursor: { xid: string; rank: number; position: number },
+  horizon: string,
+  limit: number,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [cursor.xid, horizon];
+  const branches = CHAINED_TABLES.map(({ kind, table }, rank) => {
+    let after = rank < cursor.rank ? 't.inserted_xid > $1::xid8' : 't.inserted_xid >= $1::xid8';
+    if (rank === cursor.rank) {
+      params.push(cursor.position);
+      after = `(t.inserted_xid, t.position) > ($1::xid8, $${params.length}::bigint)`;
+    }
+    return `(SELECT '${kind}'::text AS kind, ${rank} AS rank, t.position, t.inserted_xid, to_jsonb(t) AS row
+               FROM ${table} t WHERE ${after} AND t.inserted_xid < $2::xid8
+              ORDER BY t.inserted_xid, t.position LIMIT ${limit})`;
+  });
+  const sql = `SELECT kind, rank, position, inserted_xid::text AS xid, row FROM (${branches.join('\nUNION ALL\n')}) rows
+                ORDER BY rows.inserted_xid, rank, position LIMIT ${limit}`;
+  return { sql, params };
 }

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DataSource, type EntityManager } from 'typeorm';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
-import { CHAINED_TABLES, chainedRowsSql, entryDigest, GENESIS_HASH, linkHash } from './audit-chain.js';
+import { CHAINED_TABLES, entryDigest, GENESIS_HASH, linkHash, rowsToSealQuery } from './audit-chain.js';
 import { publicKeyOf, signText } from './signing-key.js';
 
 const SEAL_LOCK_KEY = 0x7365616c; // "seal": one sealer at a time across all gateway processes
@@ -72,15 +72,8 @@ export class ChainSealer implements OnApplicationBootstrap, OnApplicationShutdow
       const head = await this.head(tx);
       // The xid goes out as text under another name: ordering by a text column named inserted_xid would
       // sort '1000' before '999' and chain rows out of order.
-      const rows: { kind: string; rank: number; position: string; xid: string; row: unknown }[] = await tx.query(
-        `SELECT kind, rank, position, inserted_xid::text AS xid, row FROM (${chainedRowsSql(
-          't.inserted_xid >= $1::xid8 AND t.inserted_xid < $2::xid8',
-        )}) rows
-          WHERE (inserted_xid, rank, position) > ($1::xid8, $3::int, $4::bigint)
-          ORDER BY rows.inserted_xid, rank, position
-          LIMIT ${BATCH_SIZE}`,
-        [head.cursor.xid, horizon, head.cursor.rank, head.cursor.position],
-      );
+      const query = rowsToSealQuery(head.cursor, horizon, BATCH_SIZE);
+      const rows: { kind: string; rank: number; position: string; xid: string; row: unknown }[] = await tx.query(query.sql, query.params);
       if (rows.length === 0) return 0;
       await this.append(tx, head, rows);
       return rows.length;

@@ -2,6 +2,19 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { CLEVERTAP_REGIONS } from './clevertap-regions.js';
 
+/**
+ * An integer variable within bounds. One message for every way it can be wrong, because it is printed
+ * as the one line an operator sees.
+ */
+function IntegerBetween(min: number, max: number, message: string): PropertyDecorator {
+  return (target, key) => {
+    Type(() => Number)(target, key);
+    IsInt({ message })(target, key);
+    Min(min, { message })(target, key);
+    Max(max, { message })(target, key);
+  };
+}
+
 const DURATION_LIST = /^\s*\d+(ms|s|m|h|d)\s*(,\s*\d+(ms|s|m|h|d)\s*)*$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -10,16 +23,13 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * it is printed as the one line an operator sees when a value is wrong.
  */
 export class Environment {
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer port (1-65535)' })
-  @Min(1, { message: 'must be an integer port (1-65535)' }) @Max(65535, { message: 'must be an integer port (1-65535)' })
+  @IsOptional() @IntegerBetween(1, 65535, 'must be an integer port (1-65535)')
   PORT = 3000;
 
   @IsOptional() @IsString()
   HOST = '0.0.0.0';
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer from 1 to 64 (processes serving HTTP; about one per core)' })
-  @Min(1, { message: 'must be an integer from 1 to 64 (processes serving HTTP; about one per core)' })
-  @Max(64, { message: 'must be an integer from 1 to 64 (processes serving HTTP; about one per core)' })
+  @IsOptional() @IntegerBetween(1, 64, 'must be an integer from 1 to 64 (processes serving HTTP; about one per core)')
   GATEWAY_WORKERS = 1;
 
   @IsOptional()
@@ -29,8 +39,7 @@ export class Environment {
   @IsOptional() @IsString()
   EMBEDDED_POSTGRES_DIR = './.data/postgres';
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer port (1-65535)' })
-  @Min(1, { message: 'must be an integer port (1-65535)' }) @Max(65535, { message: 'must be an integer port (1-65535)' })
+  @IsOptional() @IntegerBetween(1, 65535, 'must be an integer port (1-65535)')
   EMBEDDED_POSTGRES_PORT = 54329;
 
   @IsOptional() @IsString() @MinLength(1, { message: 'must not be empty' })
@@ -52,67 +61,46 @@ export class Environment {
   @IsOptional() @IsString() @MinLength(24, { message: 'must be at least 24 characters (use a random secret)' })
   GATEWAY_ADMIN_KEY?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer from 1 to 3 (CleverTap allows 3 in flight per account)' })
-  @Min(1, { message: 'must be an integer from 1 to 3 (CleverTap allows 3 in flight per account)' })
-  @Max(3, { message: 'must be an integer from 1 to 3 (CleverTap allows 3 in flight per account)' })
+  @IsOptional() @IntegerBetween(1, 3, 'must be an integer from 1 to 3 (CleverTap allows 3 in flight per account)')
   DISPATCH_CONCURRENCY_PER_ACCOUNT = 3;
 
   @IsOptional() @Matches(DURATION_LIST, { message: 'must be a comma-separated list of durations such as 5s,30s,2m,1h' })
   RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h,4h,8h,8h';
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 100 to 120000' })
-  @Min(100, { message: 'must be an integer number of milliseconds from 100 to 120000' })
-  @Max(120_000, { message: 'must be an integer number of milliseconds from 100 to 120000' })
+  @IsOptional() @IntegerBetween(100, 120_000, 'must be an integer number of milliseconds from 100 to 120000')
   UPSTREAM_TIMEOUT_MS = 10_000;
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 0 to 60000' })
-  @Min(0, { message: 'must be an integer number of milliseconds from 0 to 60000' })
-  @Max(60_000, { message: 'must be an integer number of milliseconds from 0 to 60000' })
+  @IsOptional() @IntegerBetween(0, 60_000, 'must be an integer number of milliseconds from 0 to 60000')
   SYNC_WAIT_MS = 10_000;
 
   @IsOptional() @IsIn(['park', 'retry'], { message: 'must be park or retry' })
   UNCERTAIN_POLICY: 'park' | 'retry' = 'park';
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 50 to 60000' })
-  @Min(50, { message: 'must be an integer number of milliseconds from 50 to 60000' })
-  @Max(60_000, { message: 'must be an integer number of milliseconds from 50 to 60000' })
+  @IsOptional() @IntegerBetween(50, 60_000, 'must be an integer number of milliseconds from 50 to 60000')
   DISPATCH_POLL_MS = 1000;
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer from 1 to 1000' })
-  @Min(1, { message: 'must be an integer from 1 to 1000' }) @Max(1000, { message: 'must be an integer from 1 to 1000' })
+  @IsOptional() @IntegerBetween(1, 1000, 'must be an integer from 1 to 1000')
   CIRCUIT_FAILURE_THRESHOLD = 5;
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 100 to 3600000' })
-  @Min(100, { message: 'must be an integer number of milliseconds from 100 to 3600000' })
-  @Max(3_600_000, { message: 'must be an integer number of milliseconds from 100 to 3600000' })
+  @IsOptional() @IntegerBetween(100, 3_600_000, 'must be an integer number of milliseconds from 100 to 3600000')
   CIRCUIT_COOLDOWN_MS = 30_000;
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 100 to 3600000' })
-  @Min(100, { message: 'must be an integer number of milliseconds from 100 to 3600000' })
-  @Max(3_600_000, { message: 'must be an integer number of milliseconds from 100 to 3600000' })
+  @IsOptional() @IntegerBetween(100, 3_600_000, 'must be an integer number of milliseconds from 100 to 3600000')
   CREDENTIALS_RETRY_MS = 60_000;
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 0 to 120000' })
-  @Min(0, { message: 'must be an integer number of milliseconds from 0 to 120000' })
-  @Max(120_000, { message: 'must be an integer number of milliseconds from 0 to 120000' })
+  @IsOptional() @IntegerBetween(0, 120_000, 'must be an integer number of milliseconds from 0 to 120000')
   SHUTDOWN_GRACE_MS = 10_000;
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of bytes from 1024 to 10485760' })
-  @Min(1024, { message: 'must be an integer number of bytes from 1024 to 10485760' })
-  @Max(10_485_760, { message: 'must be an integer number of bytes from 1024 to 10485760' })
+  @IsOptional() @IntegerBetween(1024, 10_485_760, 'must be an integer number of bytes from 1024 to 10485760')
   MAX_BODY_BYTES = 65_536;
 
   @IsOptional() @IsString()
   AUDIT_SIGNING_KEY?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 100 to 3600000' })
-  @Min(100, { message: 'must be an integer number of milliseconds from 100 to 3600000' })
-  @Max(3_600_000, { message: 'must be an integer number of milliseconds from 100 to 3600000' })
+  @IsOptional() @IntegerBetween(100, 3_600_000, 'must be an integer number of milliseconds from 100 to 3600000')
   AUDIT_SEAL_INTERVAL_MS = 1000;
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be an integer number of milliseconds from 1000 to 86400000' })
-  @Min(1000, { message: 'must be an integer number of milliseconds from 1000 to 86400000' })
-  @Max(86_400_000, { message: 'must be an integer number of milliseconds from 1000 to 86400000' })
+  @IsOptional() @IntegerBetween(1000, 86_400_000, 'must be an integer number of milliseconds from 1000 to 86400000')
   AUDIT_CHECKPOINT_INTERVAL_MS = 300_000;
 
   @IsOptional() @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })

@@ -132,45 +132,41 @@ export class EventLogRepository {
    * dispatcher whose lease expired (and was re-claimed) cannot overwrite the newer claim's state.
    */
   async recordAttempt(attempt: AttemptRecord, leaseOwner: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO dispatch_attempts
+    // One statement (one round trip, one implicit transaction): the attempt, the projection, the wake-up.
+    await this.db.query(
+      `WITH attempt AS (
+         INSERT INTO dispatch_attempts
            (event_id, attempt_number, trigger, outcome, resulting_status, http_status, clevertap_status, targets,
             error, error_code, started_at, latency_ms, next_attempt_at, replay_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          attempt.eventId,
-          attempt.attemptNumber,
-          attempt.trigger,
-          attempt.outcome,
-          attempt.resultingStatus,
-          attempt.httpStatus ?? null,
-          attempt.clevertapStatus ?? null,
-          attempt.targets ?? null,
-          attempt.error ?? null,
-          attempt.errorCode ?? null,
-          attempt.startedAt,
-          attempt.latencyMs,
-          attempt.nextAttemptAt ?? null,
-          attempt.replayId ?? null,
-        ],
-      );
-      await tx.query(
-        `UPDATE event_status
-            SET status = $2, attempts = $3, transient_failures = $4, next_attempt_at = $5, next_trigger = NULL,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         RETURNING event_id
+       ), projected AS (
+         UPDATE event_status
+            SET status = $5, attempts = $2, transient_failures = $15, next_attempt_at = $13, next_trigger = NULL,
                 lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-          WHERE event_id = $1 AND lease_owner = $6`,
-        [
-          attempt.eventId,
-          attempt.resultingStatus,
-          attempt.attemptNumber,
-          attempt.transientFailures,
-          attempt.nextAttemptAt ?? null,
-          leaseOwner,
-        ],
-      );
-      await tx.query(`SELECT pg_notify('${OUTCOME_CHANNEL}', $1)`, [attempt.eventId]);
-    });
+          WHERE event_id = $1 AND lease_owner = $16
+         RETURNING event_id
+       )
+       SELECT pg_notify('${OUTCOME_CHANNEL}', event_id::text), (SELECT count(*) FROM projected) FROM attempt`,
+      [
+        attempt.eventId,
+        attempt.attemptNumber,
+        attempt.trigger,
+        attempt.outcome,
+        attempt.resultingStatus,
+        attempt.httpStatus ?? null,
+        attempt.clevertapStatus ?? null,
+        attempt.targets ?? null,
+        attempt.error ?? null,
+        attempt.errorCode ?? null,
+        attempt.startedAt,
+        attempt.latencyMs,
+        attempt.nextAttemptAt ?? null,
+        attempt.replayId ?? null,
+        attempt.transientFailures,
+        leaseOwner,
+      ],
+    );
   }
 
   async currentOutcome(eventId: string): Promise<CurrentOutcome | undefined> {

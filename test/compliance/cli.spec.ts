@@ -1,17 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { bulletin, raise } from '../support/compliance-fixtures.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
+import { runCli } from '../support/gateway-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * `bulletin-gateway` as an operator runs it: a real process (the compiled CLI) on the same database as a
@@ -23,19 +18,7 @@ describe('the bulletin-gateway CLI', () => {
   let events: string[];
   const workDir = mkdtempSync(join(tmpdir(), 'bg-cli-'));
 
-  const cli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['bin/bulletin-gateway.js', ...args], {
-        env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const cli = (args: string[], env: Record<string, string> = {}) => runCli(database.url, args, { env });
 
   const ingest = (key: string) => request(gateway.http).post('/1/targets/trigger.json').set(gateway.partnerHeaders(key)).send(bulletin());
 

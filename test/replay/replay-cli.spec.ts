@@ -1,40 +1,9 @@
-import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { PartnersRepository } from '../../src/partners/partners.repository.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
+import { runCli } from '../support/gateway-process.js';
 import { bulletinFor, raise, raisedCounts, statusCounts, waitForStatus } from './replay-support.js';
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs `bulletin-gateway` (the compiled CLI, built by `npm test`) against the test database. Spawned,
- * not spawnSync: the gateway under test lives in this process and must keep dispatching meanwhile.
- */
-function cli(databaseUrl: string, args: string[], timeoutMs = 30_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/bulletin-gateway.js', ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`bulletin-gateway ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('bulletin-gateway replay (the CLI)', () => {
   let gateway: GatewayHarness;
@@ -54,7 +23,7 @@ describe('bulletin-gateway replay (the CLI)', () => {
   afterAll(() => gateway.close());
 
   it('--dry-run prints the preview as JSON and changes nothing', async () => {
-    const result = await cli(gateway.database.url, ['replay', '--status', 'exhausted', '--dry-run', '--reason', 'CleverTap outage 26 Nov']);
+    const result = await runCli(gateway.database.url, ['replay', '--status', 'exhausted', '--dry-run', '--reason', 'CleverTap outage 26 Nov']);
 
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     const preview = JSON.parse(result.stdout);
@@ -67,7 +36,7 @@ describe('bulletin-gateway replay (the CLI)', () => {
   });
 
   it('replays, follows the progress and prints the final summary, exit 0', async () => {
-    const result = await cli(gateway.database.url, ['replay', '--status', 'exhausted', '--reason', 'CleverTap outage 26 Nov']);
+    const result = await runCli(gateway.database.url, ['replay', '--status', 'exhausted', '--reason', 'CleverTap outage 26 Nov']);
 
     expect(result.code).toBe(0);
     const [, id] = result.stdout.match(/^replay ([0-9a-f-]{36}): 12 matched, 12 queued$/m) ?? [];
@@ -85,7 +54,7 @@ describe('bulletin-gateway replay (the CLI)', () => {
   });
 
   it('run again, queues nothing and returns at once', async () => {
-    const result = await cli(gateway.database.url, ['replay', '--status', 'exhausted', '--reason', 'double click']);
+    const result = await runCli(gateway.database.url, ['replay', '--status', 'exhausted', '--reason', 'double click']);
 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^replay [0-9a-f-]{36}: 0 matched, 0 queued$/m);
@@ -101,7 +70,7 @@ describe('bulletin-gateway replay (the CLI)', () => {
     ['a blank --reason', ['--status', 'exhausted', '--reason', '   '], /reason/],
   ])('refuses %s with exit 1 and a message, recording nothing', async (_case, args, message) => {
     const before = await replayCount();
-    const result = await cli(gateway.database.url, ['replay', ...args]);
+    const result = await runCli(gateway.database.url, ['replay', ...args]);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(message) });
     expect(await replayCount()).toBe(before);
   });

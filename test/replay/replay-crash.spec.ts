@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { PartnersRepository } from '../../src/partners/partners.repository.js';
 import { CleverTapSimulator } from '../../src/simulator/clevertap-simulator.js';
 import { ACCOUNT_ID, UPSTREAM_PASSCODE } from '../support/gateway-harness.js';
-import { GatewayProcess } from '../support/gateway-process.js';
+import { GatewayProcess, runCli } from '../support/gateway-process.js';
 import { raiseMany } from '../support/load.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
@@ -13,21 +12,6 @@ import { bearer, programIdOf } from './replay-support.js';
 
 const EVENTS = 150;
 
-/** `bulletin-gateway <args>` against the test database; resolves with its exit code and output. */
-function cli(databaseUrl: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/bulletin-gateway.js', ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('a replay interrupted by a crash', () => {
   let database: TestDatabase;
@@ -92,7 +76,7 @@ describe('a replay interrupted by a crash', () => {
     await simulator.start(port);
 
     // The operator replays from the CLI; the running gateway drains it, and dies halfway.
-    const replay = await cli(database.url, ['replay', '--status', 'exhausted', '--reason', 'CleverTap outage, replay before the crash', '--no-wait']);
+    const replay = await runCli(database.url, ['replay', '--status', 'exhausted', '--reason', 'CleverTap outage, replay before the crash', '--no-wait']);
     expect(replay.code).toBe(0);
     const [, replayId] = replay.stdout.match(/^replay ([0-9a-f-]{36}): 150 matched, 150 queued$/m) ?? [];
     expect(replayId).toBeDefined();
@@ -167,7 +151,7 @@ describe('a replay interrupted by a crash', () => {
     await gateway.kill('SIGTERM');
     await simulator.start(port);
 
-    const replay = await cli(database.url, ['replay', '--status', 'exhausted', '--reason', 'replayed while the gateway was down', '--no-wait']);
+    const replay = await runCli(database.url, ['replay', '--status', 'exhausted', '--reason', 'replayed while the gateway was down', '--no-wait']);
     const [, replayId] = replay.stdout.match(/^replay ([0-9a-f-]{36}): 20 matched, 20 queued$/m) ?? [];
     expect(replayId).toBeDefined();
     expect(simulator.received()).toHaveLength(0);
