@@ -71,7 +71,10 @@ describe('a replay never sends an event twice', () => {
         { status: 200, cause: undefined },
         { status: 200, cause: undefined },
       ]);
-      expect(everything.body.matched).toBe(30);
+      // Replays take turns, so the one that runs second matches only what the first left behind:
+      // A's filter (status=exhausted) no longer matches events B already re-queued, while B's filter
+      // still matches its 20 events whatever their status.
+      expect([30, 10]).toContain(everything.body.matched);
       expect(programReleased.body.matched).toBe(20);
       expect(everything.body.queued + programReleased.body.queued).toBe(30);
 
