@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { DataSource } from 'typeorm';
+import type { GatewayConfig } from '../config/gateway-config.js';
 import { loadConfigOrExit } from '../config/load-config-or-exit.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { openDatabase } from '../database/open-database.js';
@@ -22,7 +23,7 @@ import { userInfo } from 'node:os';
 import { ReplayRepository } from '../replay/replay.repository.js';
 
 /** Opens the gateway's database (DATABASE_URL or the embedded one), migrated, for one command. */
-async function withDatabase<T>(work: (db: DataSource) => Promise<T>): Promise<T> {
+async function withDatabase<T>(work: (db: DataSource, config: GatewayConfig) => Promise<T>): Promise<T> {
   const config = loadConfigOrExit();
   const database = await openDatabase(config);
   try {
@@ -30,7 +31,7 @@ async function withDatabase<T>(work: (db: DataSource) => Promise<T>): Promise<T>
     const db = new DataSource(dataSourceOptions(database.url, 2));
     await db.initialize();
     try {
-      return await work(db);
+      return await work(db, config);
     } finally {
       await db.destroy();
     }
@@ -139,8 +140,7 @@ program
   .description('walk the tamper-evident chain and name the first broken link (exit 1 if any)')
   .option('--json', 'print the report as JSON')
   .action(async (options: { json?: boolean }) => {
-    const config = loadConfigOrExit();
-    const report = await withDatabase(async (db) => {
+    const report = await withDatabase(async (db, config) => {
       await new ChainSealer(db, config).sealPending();
       const [{ total }] = await db.query('SELECT count(*)::int AS total FROM audit_chain');
       const result = await withProgress('verifying', total, (update) => new ChainVerifier(db, config).verify(update));
@@ -165,10 +165,11 @@ program
   .option('--from <iso>', 'received from (inclusive)')
   .option('--to <iso>', 'received before')
   .action(async (options: Record<string, string>) => {
-    const config = loadConfigOrExit();
     const filter = await validFilter(options);
     if (!['ndjson', 'csv'].includes(options.format)) program.error('--format must be ndjson or csv');
-    const rows = await withDatabase(async (db) => {
+    let signed = false;
+    const rows = await withDatabase(async (db, config) => {
+      signed = config.audit.signingKey !== undefined;
       const conditions = eventConditions(filter);
       const [{ total }] = await db.query(
         `SELECT count(*)::int AS total FROM bulletin_events e JOIN event_status s ON s.event_id = e.id ${LAST_ATTEMPT_JOIN} ${conditions.where}`,
@@ -180,7 +181,7 @@ program
         return exportEvents({ db, filter, format: options.format as ExportFormat, output, signingKey: config.audit.signingKey, onRow: () => update(++done) });
       });
     });
-    console.log(`${rows} events written to ${options.out}${options.format === 'ndjson' ? (config.audit.signingKey ? ' (signed)' : ' (hashed; set AUDIT_SIGNING_KEY to sign)') : ''}`);
+    console.log(`${rows} events written to ${options.out}${options.format === 'ndjson' ? (signed ? ' (signed)' : ' (hashed; set AUDIT_SIGNING_KEY to sign)') : ''}`);
   });
 
 program

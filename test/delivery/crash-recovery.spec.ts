@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { CleverTapSimulator } from '../../src/simulator/clevertap-simulator.js';
 import { ACCOUNT_ID, UPSTREAM_PASSCODE } from '../support/gateway-harness.js';
-import { createPartnerIn, GatewayProcess } from '../support/gateway-process.js';
+import { createPartnerIn, GatewayProcess, liveGatewayEnv } from '../support/gateway-process.js';
 import { raiseMany } from '../support/load.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { sleep, waitFor } from '../support/wait-for.js';
@@ -27,15 +27,12 @@ describe('a gateway process killed with SIGKILL mid-dispatch', () => {
     await database.drop();
   });
 
-  const gatewayEnv = () => ({
-    DATABASE_URL: database.url,
-    CLEVERTAP_ACCOUNT_ID: ACCOUNT_ID,
-    CLEVERTAP_PASSCODE: UPSTREAM_PASSCODE,
-    CLEVERTAP_BASE_URL: simulator.url,
-    DISPATCH_POLL_MS: '200',
-    UPSTREAM_TIMEOUT_MS: '1000', // abandoned leases expire after 3 × this + 5 s
-    RETRY_SCHEDULE: '200ms,200ms,200ms',
-  });
+  const gatewayEnv = () =>
+    liveGatewayEnv(database.url, simulator.url, {
+      DISPATCH_POLL_MS: '200',
+      UPSTREAM_TIMEOUT_MS: '1000', // abandoned leases expire after 3 × this + 5 s
+      RETRY_SCHEDULE: '200ms,200ms,200ms',
+    });
 
   it('loses no accepted event and sends none twice (the ledger against what CleverTap received)', async () => {
     const first = await GatewayProcess.start(gatewayEnv());

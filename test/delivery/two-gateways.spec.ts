@@ -1,6 +1,6 @@
 import { CleverTapSimulator } from '../../src/simulator/clevertap-simulator.js';
 import { ACCOUNT_ID, UPSTREAM_PASSCODE } from '../support/gateway-harness.js';
-import { createPartnerIn, GatewayProcess } from '../support/gateway-process.js';
+import { createPartnerIn, GatewayProcess, liveGatewayEnv } from '../support/gateway-process.js';
 import { raiseMany } from '../support/load.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import pg from 'pg';
@@ -17,13 +17,7 @@ describe('two gateway processes on one database', () => {
     db = new pg.Pool({ connectionString: database.url, max: 2 });
     simulator = new CleverTapSimulator({ accounts: [{ id: ACCOUNT_ID, passcode: UPSTREAM_PASSCODE }], latencyMs: 40 });
     await simulator.start();
-    const env = {
-      DATABASE_URL: database.url,
-      CLEVERTAP_ACCOUNT_ID: ACCOUNT_ID,
-      CLEVERTAP_PASSCODE: UPSTREAM_PASSCODE,
-      CLEVERTAP_BASE_URL: simulator.url,
-      DISPATCH_POLL_MS: '200',
-    };
+    const env = liveGatewayEnv(database.url, simulator.url, { DISPATCH_POLL_MS: '200' });
     gateways = await Promise.all([GatewayProcess.start(env), GatewayProcess.start(env)]);
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { CleverTapSimulator } from '../../src/simulator/clevertap-simulator.js';
 import { ACCOUNT_ID, UPSTREAM_PASSCODE } from '../support/gateway-harness.js';
-import { createPartnerIn, GatewayProcess } from '../support/gateway-process.js';
+import { createPartnerIn, GatewayProcess, liveGatewayEnv } from '../support/gateway-process.js';
 import { raiseMany } from '../support/load.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
@@ -21,13 +21,7 @@ describe('GATEWAY_WORKERS: several processes behind one port', () => {
   });
 
   it('serves and dispatches from every worker within the account limit, and stops them all on SIGTERM', async () => {
-    const gateway = await GatewayProcess.start({
-      GATEWAY_WORKERS: '2',
-      DATABASE_URL: database.url,
-      CLEVERTAP_ACCOUNT_ID: ACCOUNT_ID,
-      CLEVERTAP_PASSCODE: UPSTREAM_PASSCODE,
-      CLEVERTAP_BASE_URL: simulator.url,
-    });
+    const gateway = await GatewayProcess.start(liveGatewayEnv(database.url, simulator.url, { GATEWAY_WORKERS: '2' }));
     expect(gateway.logs).toMatch(/ready at .* \(2 worker processes\)/);
     const key = await createPartnerIn(database.url, [ACCOUNT_ID]);
 

@@ -4,7 +4,7 @@ import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { PartnersRepository } from '../../src/partners/partners.repository.js';
 import { CleverTapSimulator } from '../../src/simulator/clevertap-simulator.js';
 import { ACCOUNT_ID, UPSTREAM_PASSCODE } from '../support/gateway-harness.js';
-import { GatewayProcess, runCli } from '../support/gateway-process.js';
+import { GatewayProcess, liveGatewayEnv, runCli } from '../support/gateway-process.js';
 import { raiseMany } from '../support/load.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
@@ -46,16 +46,13 @@ describe('a replay interrupted by a crash', () => {
     await database.drop();
   });
 
-  const gatewayEnv = () => ({
-    DATABASE_URL: database.url,
-    CLEVERTAP_ACCOUNT_ID: ACCOUNT_ID,
-    CLEVERTAP_PASSCODE: UPSTREAM_PASSCODE,
-    CLEVERTAP_BASE_URL: simulator.url,
-    DISPATCH_POLL_MS: '200',
-    UPSTREAM_TIMEOUT_MS: '1000', // abandoned leases expire after 3 × this + 5 s
-    RETRY_SCHEDULE: '100ms,100ms',
-    CIRCUIT_FAILURE_THRESHOLD: '1000',
-  });
+  const gatewayEnv = () =>
+    liveGatewayEnv(database.url, simulator.url, {
+      DISPATCH_POLL_MS: '200',
+      UPSTREAM_TIMEOUT_MS: '1000', // abandoned leases expire after 3 × this + 5 s
+      RETRY_SCHEDULE: '100ms,100ms',
+      CIRCUIT_FAILURE_THRESHOLD: '1000',
+    });
 
   const start = async () => {
     const gateway = await GatewayProcess.start(gatewayEnv());

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { PartnersRepository } from '../../src/partners/partners.repository.js';
+import { ACCOUNT_ID, UPSTREAM_PASSCODE } from './gateway-harness.js';
 
 /**
  * A real gateway process (`node dist/src/main.js`, built by `npm test`'s pretest step), for tests that
@@ -93,4 +94,15 @@ export function runCli(databaseUrl: string, args: string[], options: { env?: Rec
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The environment of a gateway process sending to a test simulator as the account's real CleverTap. */
+export function liveGatewayEnv(databaseUrl: string, simulatorUrl: string, settings: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    CLEVERTAP_ACCOUNT_ID: ACCOUNT_ID,
+    CLEVERTAP_PASSCODE: UPSTREAM_PASSCODE,
+    CLEVERTAP_BASE_URL: simulatorUrl,
+    ...settings,
+  };
 }
