@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { setupOpenApi } from './docs/openapi.js';
-import { configureHttpPipeline } from './http-pipeline.js';
+import { configureHttpPipeline, createHttpAdapter } from './http-pipeline.js';
 import { createLogger, PinoNestLogger } from './logging/logger.js';
 import { instrumentHttp } from './metrics/http-metrics.js';
 
@@ -17,7 +17,8 @@ export async function createGatewayApp(
   databaseUrl: string,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register(config, databaseUrl), {
+  const app = await NestFactory.create(AppModule.register(config, databaseUrl), createHttpAdapter(config), {
+    // http-pipeline.ts installs the one JSON parser, with the gateway's error shapes.
     bodyParser: false,
     logger: new PinoNestLogger(logger),
   });
@@ -25,5 +26,7 @@ export async function createGatewayApp(
   configureHttpPipeline(app, config, logger);
   setupOpenApi(app);
   await app.init();
+  // Fastify settles its plugins and routes here; tests drive app.getHttpServer() without listen().
+  await app.getHttpAdapter().getInstance().ready();
   return app;
 }

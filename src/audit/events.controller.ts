@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { GatewayError } from '../common/gateway.error.js';
 import { strictValidation } from '../common/query-validation.pipe.js';
@@ -43,10 +43,15 @@ export class EventsController {
   }
 
   @Get('export')
-  async export(@Req() request: AuthenticatedRequest, @Res() response: Response, @Query(strictValidation) query: ExportQuery) {
+  async export(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Query(strictValidation) query: ExportQuery) {
     const { format = 'ndjson', ...filter } = query;
-    response.status(200).type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+    // Streamed straight to the socket, with backpressure; the rows never sit in memory together.
+    reply.hijack();
+    const response = reply.raw;
+    response.statusCode = 200;
+    response.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="bulletin-events.${format}"`);
+    response.setHeader('X-Request-Id', request.id);
     await exportEvents({
       db: this.db,
       filter,

@@ -1,9 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
-import { ERROR_CODE_LOCAL } from '../metrics/http-metrics.js';
-import { sendError } from './error-response.js';
+import { noteRefusal } from '../metrics/http-metrics.js';
+import { BODY_REFUSALS, frameworkError, isIngestPath, pathOf, sendError } from './error-response.js';
 import { GatewayError } from './gateway.error.js';
+
+/** Keeps a refused ingest body (in the rejection log) before the refusal is answered. */
+export type BodyRefusalRecorder = (request: FastifyRequest, error: GatewayError, rawBody?: string) => Promise<void>;
 
 /**
  * The one place errors become responses: CleverTap's shape on the ingest route, problem+json on /v1.
@@ -14,28 +17,34 @@ import { GatewayError } from './gateway.error.js';
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(private readonly recordBodyRefusal?: BodyRefusalRecorder) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
     const error = this.toGatewayError(exception, request);
-    response.locals[ERROR_CODE_LOCAL] = error.code; // the metrics middleware counts ingest refusals by code
-    sendError(request, response, error);
+    noteRefusal(request, error.code); // the metrics hook counts ingest refusals by code
+    if (this.recordBodyRefusal && BODY_REFUSALS.has(error.code) && isIngestPath(pathOf(request)))
+      await this.recordBodyRefusal(request, error, (exception as { rawBody?: string }).rawBody);
+    sendError(request, reply, error);
   }
 
-  private toGatewayError(exception: unknown, request: Request): GatewayError {
+  private toGatewayError(exception: unknown, request: FastifyRequest): GatewayError {
     if (exception instanceof GatewayError) return exception;
+    // Nest hands Fastify's own errors over as an HttpException caused by them.
+    const refusedByFramework = frameworkError(((exception as { cause?: unknown })?.cause ?? exception) as { code?: unknown });
+    if (refusedByFramework) return refusedByFramework;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return new GatewayError(status === 404 ? 'not_found' : 'http_error', status, exception.message);
     }
-    const requestId = String((request as { id?: unknown }).id ?? '');
     if (isDatabaseUnavailable(exception)) {
-      this.logger.error(`database unavailable (request ${requestId}): ${(exception as Error).message}`);
+      this.logger.error(`database unavailable (request ${request.id}): ${(exception as Error).message}`);
       return new GatewayError('database_unavailable', 503, 'The gateway cannot reach its database, so the event was not accepted. Retry later (with an Idempotency-Key a retry is always safe).');
     }
-    this.logger.error(`unexpected error (request ${requestId}): ${(exception as Error)?.stack ?? exception}`);
-    return new GatewayError('internal_error', 500, `Internal error; quote request id ${requestId}`);
+    this.logger.error(`unexpected error (request ${request.id}): ${(exception as Error)?.stack ?? exception}`);
+    return new GatewayError('internal_error', 500, `Internal error; quote request id ${request.id}`);
   }
 }
 

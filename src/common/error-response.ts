@@ -1,34 +1,49 @@
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from './gateway.error.js';
 
 /** The ingest route answers in CleverTap's shape, so partners' CleverTap clients understand it. */
 export const isIngestPath = (path: string) => path.startsWith('/1/');
 
-export function sendError(request: Request, response: Response, error: GatewayError): void {
-  if (response.headersSent) return;
-  const requestId = String((request as { id?: unknown }).id ?? '');
-  if (error.httpStatus === 503) response.setHeader('Retry-After', '5');
-  if (isIngestPath(request.path)) {
-    response.status(error.httpStatus).json({ status: 'fail', error: error.message, code: error.httpStatus });
-    return;
-  }
-  response
-    .status(error.httpStatus)
-    .type('application/problem+json')
-    .json({ type: `urn:bulletin-gateway:error:${error.code}`, title: error.message, status: error.httpStatus, code: error.code, request_id: requestId });
+/** The request's path, without its query string. */
+export function pathOf(request: FastifyRequest): string {
+  const query = request.url.indexOf('?');
+  return query === -1 ? request.url : request.url.slice(0, query);
 }
 
-/** Errors raised by the JSON body parser (express), in the gateway's terms. */
-export function bodyParserError(error: { type?: string; status?: number; message?: string }): GatewayError | undefined {
-  switch (error.type) {
-    case 'entity.too.large':
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: GatewayError): void {
+  // A streamed answer (an export) that fails midway can only be cut short.
+  if (reply.raw.headersSent) return;
+  const ingest = isIngestPath(pathOf(request));
+  const contentType = ingest ? 'application/json; charset=utf-8' : 'application/problem+json; charset=utf-8';
+  const body = ingest
+    ? { status: 'fail', error: error.message, code: error.httpStatus }
+    : { type: `urn:bulletin-gateway:error:${error.code}`, title: error.message, status: error.httpStatus, code: error.code, request_id: request.id };
+  const retryAfter = error.httpStatus === 503 ? { 'Retry-After': '5' } : {};
+  if (reply.sent) {
+    // The handler took the raw response over (reply.hijack) and failed before writing to it.
+    reply.raw.writeHead(error.httpStatus, { 'Content-Type': contentType, 'X-Request-Id': request.id, ...retryAfter });
+    reply.raw.end(JSON.stringify(body));
+    return;
+  }
+  reply.code(error.httpStatus).headers(retryAfter).type(contentType).send(body);
+}
+
+/** Fastify's own refusals of a request body (see http-pipeline.ts for the JSON parser's), in the gateway's terms. */
+export function frameworkError(error: { code?: unknown }): GatewayError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new GatewayError('payload_too_large', 413, 'The request body is larger than the gateway accepts');
-    case 'entity.parse.failed':
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return new GatewayError('unsupported_media_type', 415, 'Content-Type must be application/json');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new GatewayError('malformed_body', 400, 'The request body does not match its Content-Length');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new GatewayError('malformed_json', 400, 'The request body is not valid JSON');
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new GatewayError('unsupported_encoding', 415, 'The request body must be UTF-8 JSON');
     default:
       return undefined;
   }
 }
+
+/** The gateway's refusals of a body it could not read; on the ingest route they are kept in the rejection log. */
+export const BODY_REFUSALS = new Set(['payload_too_large', 'unsupported_media_type', 'malformed_body', 'malformed_json', 'unsupported_encoding']);

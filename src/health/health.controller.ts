@@ -1,7 +1,7 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AccountsIndicator } from './accounts.indicator.js';
 import { DatabaseIndicator } from './database.indicator.js';
 import { DispatcherIndicator } from './dispatcher.indicator.js';
@@ -42,7 +42,7 @@ export class HealthController {
   })
   @ApiOkResponse({ description: 'Ready (status ok) or ready with troubled accounts (status degraded)', content: { 'application/json': { examples: { ok: { value: READY_OK_EXAMPLE }, degraded: { value: READY_DEGRADED_EXAMPLE } } } } })
   @ApiServiceUnavailableResponse({ description: 'Not ready', content: { 'application/json': { example: READY_DOWN_EXAMPLE } } })
-  async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+  async ready(@Res({ passthrough: true }) response: FastifyReply): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
         () => this.database.reachable(DATABASE_TIMEOUT_MS),
@@ -53,7 +53,7 @@ export class HealthController {
     } catch (error) {
       // Answered here, not by the global filter, which would drop the details a probe's reader needs.
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      response.status(503).setHeader('Retry-After', '5');
+      response.code(503).header('Retry-After', '5');
       return error.getResponse() as HealthCheckResult;
     }
   }

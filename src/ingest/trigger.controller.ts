@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { GatewayError } from '../common/gateway.error.js';
 import { type AuthenticatedRequest, PartnerAuthGuard } from '../partners/partner-auth.guard.js';
 import { TriggerBulletinCommand } from './trigger-bulletin.command.js';
@@ -24,7 +24,7 @@ export class TriggerController {
   @UseGuards(PartnerAuthGuard)
   async trigger(
     @Req() request: AuthenticatedRequest,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
     @Body() body: unknown,
     @Headers('x-clevertap-account-id') accountId: string | undefined,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -35,12 +35,12 @@ export class TriggerController {
         request.principal,
         accountId,
         body,
-        String(request.id),
+        request.id,
         parseIdempotencyKey(idempotencyKey),
         /\brespond-async\b/i.test(prefer ?? ''),
       ),
     );
-    response.status(reply.httpStatus).set(reply.headers);
+    response.code(reply.httpStatus).headers(reply.headers);
     return reply.body;
   }
 }

@@ -1,50 +1,36 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
-import { isIngestPath } from '../common/error-response.js';
-import { TRIGGER_PATH } from '../dispatch/clevertap-client.js';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import { isIngestPath, pathOf } from '../common/error-response.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 
-/** Where AllExceptionsFilter leaves the code of the error it answered with. */
-export const ERROR_CODE_LOCAL = 'errorCode';
+/** The code of the error each refused request was answered with (left by AllExceptionsFilter). */
+const refusals = new WeakMap<FastifyRequest, string>();
 
-/**
- * Errors the HTTP pipeline answers before routing (http-pipeline.ts) never reach the exception filter;
- * their status identifies them.
- */
-const PIPELINE_ERRORS: Record<number, string> = { 400: 'malformed_json', 413: 'payload_too_large', 415: 'unsupported_media_type' };
+export function noteRefusal(request: FastifyRequest, code: string): void {
+  refusals.set(request, code);
+}
 
 /**
  * Counts every answered request by route template (never the raw URL: ids would explode the series),
- * and every ingest request refused before its event was logged. Installed first, so it sees requests
- * that the pipeline's own middleware answers too.
+ * and every ingest request refused before its event was logged, whether by a handler or by the body
+ * parser (every refusal passes through AllExceptionsFilter).
  */
 export function instrumentHttp(app: INestApplication): void {
   const metrics = app.get(GatewayMetrics);
-  app.use((request: Request, response: Response, next: NextFunction) => {
-    const started = performance.now();
-    response.once('finish', () => {
-      const route = routeOf(request);
-      metrics.httpRequestFinished(request.method, route, response.statusCode, (performance.now() - started) / 1000);
-      const code = rejectionCode(request, response);
-      if (code) metrics.eventRejected(code);
-    });
-    next();
+  const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequestFinished(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    const code = rejectionCode(request, reply.statusCode);
+    if (code) metrics.eventRejected(code);
   });
-}
-
-function routeOf(request: Request): string {
-  if (request.route?.path) return `${request.baseUrl}${request.route.path}`;
-  return request.path === TRIGGER_PATH ? TRIGGER_PATH : 'unmatched';
 }
 
 /**
  * A refusal is an error the gateway itself produced on the ingest route. A 4xx relayed from CleverTap
  * is not one: that event was logged and sent, and its outcome is counted by the dispatcher.
  */
-function rejectionCode(request: Request, response: Response): string | undefined {
-  if (request.method !== 'POST' || !isIngestPath(request.path) || response.statusCode < 400) return undefined;
-  const filtered = response.locals[ERROR_CODE_LOCAL];
-  if (typeof filtered === 'string') return filtered;
-  if (request.route) return undefined;
-  return PIPELINE_ERRORS[response.statusCode] ?? `http_${response.statusCode}`;
+function rejectionCode(request: FastifyRequest, statusCode: number): string | undefined {
+  if (request.method !== 'POST' || statusCode < 400 || !isIngestPath(pathOf(request))) return undefined;
+  return refusals.get(request);
 }

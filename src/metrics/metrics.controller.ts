@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { MetricsCollector } from './metrics-collector.js';
 
@@ -25,7 +25,7 @@ export class MetricsController {
   @ApiOperation({ summary: 'Prometheus metrics', description: 'Text exposition format. Not authenticated: keep it on the internal network.' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'The metrics of this gateway process', content: { 'text/plain': { schema: { type: 'string' }, example: EXAMPLE } } })
-  async scrape(@Res({ passthrough: true }) response: Response): Promise<string> {
+  async scrape(@Res({ passthrough: true }) response: FastifyReply): Promise<string> {
     await this.collector.collect();
     response.type(this.metrics.contentType);
     return this.metrics.scrape();
