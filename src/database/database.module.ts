@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source-options.js';
 import { DatabaseNotifications } from './database-notifications.js';
 import { DATABASE_URL } from './database.tokens.js';
+import { NotificationSender } from './notification-sender.js';
 
 @Global()
 @Module({})
@@ -11,8 +12,8 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), retryAttempts: 3, retryDelay: 1000 })],
-      providers: [{ provide: DATABASE_URL, useValue: databaseUrl }, DatabaseNotifications],
-      exports: [DATABASE_URL, DatabaseNotifications],
+      providers: [{ provide: DATABASE_URL, useValue: databaseUrl }, DatabaseNotifications, NotificationSender],
+      exports: [DATABASE_URL, DatabaseNotifications, NotificationSender],
     };
   }
 }

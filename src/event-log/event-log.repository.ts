@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { NotificationSender } from '../database/notification-sender.js';
 import type { BulletinPayload } from './bulletin-payload.js';
 import { GroupCommit } from './group-commit.js';
 import type { AttemptOutcome, AttemptTrigger, EventStatus } from './event-status.js';
@@ -65,7 +66,10 @@ const GROUP_COMMIT = { maxBatch: 200, maxInFlight: 4 };
 export class EventLogRepository {
   private readonly appends = new GroupCommit<NewEvent & { id: string }, boolean>((events) => this.insertBatch(events), GROUP_COMMIT);
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly notifications: NotificationSender,
+  ) {}
 
   /**
    * Appends an accepted event and queues it, committed (with the others of its group) before this
@@ -79,13 +83,14 @@ export class EventLogRepository {
   }
 
   /**
-   * One statement, so one implicit transaction: the events, their queue rows and the NOTIFY that wakes
-   * other gateway processes. Returns, per event, whether it was inserted (false: its idempotency key
-   * was taken, by an earlier request or by another event of the same batch).
+   * One statement, so one implicit transaction: the events and their queue rows; once it has committed,
+   * a NOTIFY wakes other gateway processes (see NotificationSender). Returns, per event, whether it was
+   * inserted (false: its idempotency key was taken, by an earlier request or by another event of the
+   * same batch).
    */
   private async insertBatch(events: (NewEvent & { id: string })[]): Promise<boolean[]> {
     const column = <T>(pick: (event: NewEvent & { id: string }) => T) => events.map(pick);
-    const rows: { event_id: string }[] = await this.db.query(
+    const rows: { event_id: string; account_id: string }[] = await this.db.query(
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[])
                   WITH ORDINALITY AS t(id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id, ord)
@@ -100,10 +105,8 @@ export class EventLogRepository {
          INSERT INTO event_status (event_id, account_id, status, next_attempt_at)
          SELECT id, account_id, 'queued', now() FROM inserted
          RETURNING event_id, account_id
-       ), notified AS (
-         SELECT pg_notify('${QUEUED_CHANNEL}', account_id) FROM (SELECT DISTINCT account_id FROM queued) accounts
        )
-       SELECT q.event_id, (SELECT count(*) FROM notified) AS notified FROM queued q`,
+       SELECT event_id, account_id FROM queued`,
       [
         column((e) => e.id),
         column((e) => e.partnerId),
@@ -115,6 +118,7 @@ export class EventLogRepository {
         column((e) => e.requestId),
       ],
     );
+    for (const accountId of new Set(rows.map((row) => row.account_id))) this.notifications.send(QUEUED_CHANNEL, accountId);
     const inserted = new Set(rows.map((row) => row.event_id));
     return events.map((event) => inserted.has(event.id));
   }
@@ -132,7 +136,8 @@ export class EventLogRepository {
    * dispatcher whose lease expired (and was re-claimed) cannot overwrite the newer claim's state.
    */
   async recordAttempt(attempt: AttemptRecord, leaseOwner: string): Promise<void> {
-    // One statement (one round trip, one implicit transaction): the attempt, the projection, the wake-up.
+    // One statement (one round trip, one implicit transaction): the attempt and the projection; the
+    // wake-up for waiting sync requests follows the commit (see NotificationSender).
     await this.db.query(
       `WITH attempt AS (
          INSERT INTO dispatch_attempts
@@ -147,7 +152,7 @@ export class EventLogRepository {
           WHERE event_id = $1 AND lease_owner = $16
          RETURNING event_id
        )
-       SELECT pg_notify('${OUTCOME_CHANNEL}', event_id::text), (SELECT count(*) FROM projected) FROM attempt`,
+       SELECT (SELECT count(*) FROM attempt) AS attempts, (SELECT count(*) FROM projected) AS projected`,
       [
         attempt.eventId,
         attempt.attemptNumber,
@@ -167,6 +172,7 @@ export class EventLogRepository {
         leaseOwner,
       ],
     );
+    this.notifications.send(OUTCOME_CHANNEL, attempt.eventId);
   }
 
   async currentOutcome(eventId: string): Promise<CurrentOutcome | undefined> {
