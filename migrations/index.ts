@@ -4,6 +4,7 @@ import { CreateAuditChain1764180000000 } from './1764180000000-CreateAuditChain.
 import { CreateReplays1764183600000 } from './1764183600000-CreateReplays.js';
 import { CreateAuditVerifications1764187200000 } from './1764187200000-CreateAuditVerifications.js';
 import { IndexAuditFilters1764190800000 } from './1764190800000-IndexAuditFilters.js';
+import { IndexAuditByStatus1764194400000 } from './1764194400000-IndexAuditByStatus.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CreateReplays1764183600000,
   CreateAuditVerifications1764187200000,
   IndexAuditFilters1764190800000,
+  IndexAuditByStatus1764194400000,
 ];
