@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GatewayError } from '../common/gateway.error.js';
-import { eventConditions, type EventFilter, type EventListQuery, LAST_ATTEMPT_JOIN } from '../event-log/event-filter.js';
+import { eventConditions, type EventFilter, type EventListQuery, LAST_ATTEMPT_JOIN, type SqlConditions } from '../event-log/event-filter.js';
 import { EVENT_STATUSES, type EventStatus } from '../event-log/event-status.js';
 
 export interface EventSummary {
@@ -31,10 +31,26 @@ const DEFAULT_LIMIT = 50;
 export const SUMMARY_COLUMNS = `e.id, e.position, e.partner_id, p.name AS partner_name, e.account_id, e.business_event,
   e.payload->>'name' AS name, s.status, s.attempts, e.received_at, e.request_id, e.idempotency_key, a.error AS last_error`;
 
-export const EVENT_SOURCE = `bulletin_events e
-  JOIN event_status s ON s.event_id = e.id
+/** What `e` is joined with to show it. */
+const EVENT_JOINS = `JOIN event_status s ON s.event_id = e.id
   JOIN partners p ON p.id = e.partner_id
   ${LAST_ATTEMPT_JOIN}`;
+
+export const EVENT_SOURCE = `bulletin_events e
+  ${EVENT_JOINS}`;
+
+/**
+ * A time window is turned into the span of log positions its events have (exact: read from the
+ * (received_at, position) index alone), so the position-ordered indexes are walked only inside it. In a
+ * time-ordered log a past window's events are bunched together, which the planner cannot know: without
+ * the span it walks every newer event first. Reading the span costs about half as much per event as
+ * walking past one, so it is read when the window (estimated from the positions at its ends) holds
+ * fewer events than twice those the walk would pass, or fewer than this floor.
+ */
+const WINDOW_SPAN_FLOOR = 100_000;
+
+/** Positions bounding a window's events: the lowest when it has a start, the highest when it has an end. */
+type WindowSpan = { first?: number; last?: number } | 'empty' | undefined;
 
 /**
  * Newest first, paged by log position: new events get higher positions, so they never shift the pages
@@ -44,28 +60,91 @@ export const EVENT_SOURCE = `bulletin_events e
 export class EventAuditRepository {
   constructor(private readonly db: DataSource) {}
 
+  /**
+   * The page's positions come from one table's indexes: with a status, from the projection's
+   * (status, [partner | account | business event,] position); otherwise from the log's. Only the page's
+   * rows are then joined for display.
+   */
   async list(query: EventListQuery, onlyPartner?: string): Promise<EventPage> {
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const conditions = eventConditions(query, onlyPartner);
-    if (query.cursor) conditions.add((p) => `e.position < ${p}`, decodeCursor(query.cursor));
+    const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const span = await this.windowSpan(query, before);
+    if (span === 'empty') return { data: [], next_cursor: null };
+    const byStatus = query.status !== undefined;
+    const position = byStatus ? 's.event_position' : 'e.position';
+    const conditions = eventConditions(query, onlyPartner, byStatus ? 'projection' : 'log');
+    // Bounds on both sides of the join: either one may be walked in position order.
+    const sides = byStatus ? ['s.event_position', 'e.position'] : ['e.position'];
+    for (const side of sides) {
+      if (before !== undefined) conditions.add((p) => `${side} < ${p}`, before);
+      boundPositions(conditions, side, span);
+    }
+    const source = byStatus
+      ? 'event_status s JOIN bulletin_events e ON e.position = s.event_position'
+      : 'bulletin_events e JOIN event_status s ON s.event_id = e.id';
     const rows = await this.db.query(
-      `SELECT ${SUMMARY_COLUMNS} FROM ${EVENT_SOURCE} ${conditions.where} ORDER BY e.position DESC LIMIT ${limit + 1}`,
+      `SELECT ${SUMMARY_COLUMNS}
+         FROM (SELECT ${position} AS position FROM ${source} ${readsLastAttempt(query) ? LAST_ATTEMPT_JOIN : ''}
+                ${conditions.where} ORDER BY ${position} DESC LIMIT ${limit + 1}) page
+         JOIN bulletin_events e ON e.position = page.position
+         ${EVENT_JOINS}
+        ORDER BY e.position DESC`,
       conditions.params,
     );
     const page = rows.slice(0, limit).map(toSummary);
     return { data: page, next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].position) : null };
   }
 
-  /** How many events match the filter in each status (the status filter itself is ignored). */
+  /**
+   * How many events match the filter in each status (the status filter itself is ignored), counted one
+   * status at a time so that each count is a range of a (status, ...) index of the projection.
+   */
   async countByStatus(filter: EventFilter, onlyPartner?: string): Promise<{ counts: Record<EventStatus, number>; total: number }> {
-    const conditions = eventConditions({ ...filter, status: undefined }, onlyPartner);
-    const rows: { status: EventStatus; n: number }[] = await this.db.query(
-      `SELECT s.status, count(*)::int AS n FROM ${EVENT_SOURCE} ${conditions.where} GROUP BY s.status`,
-      conditions.params,
-    );
     const counts = Object.fromEntries(EVENT_STATUSES.map((status) => [status, 0])) as Record<EventStatus, number>;
+    const span = await this.windowSpan(filter);
+    if (span === 'empty') return { counts, total: 0 };
+    const conditions = eventConditions({ ...filter, status: undefined }, onlyPartner, 'projection');
+    const joinsLog = Boolean(filter.received_from || filter.received_to || filter.q || readsLastAttempt(filter));
+    if (joinsLog) {
+      boundPositions(conditions, 's.event_position', span);
+      boundPositions(conditions, 'e.position', span);
+    }
+    const source = joinsLog
+      ? `event_status s JOIN bulletin_events e ON e.position = s.event_position ${readsLastAttempt(filter) ? LAST_ATTEMPT_JOIN : ''}`
+      : 'event_status s';
+    const rows: { status: EventStatus; n: number }[] = await this.db.query(
+      `SELECT st.status, (SELECT count(*) FROM ${source} WHERE ${['s.status = st.status', ...conditions.clauses].join(' AND ')})::int AS n
+         FROM unnest($${conditions.params.length + 1}::text[]) AS st (status)`,
+      [...conditions.params, EVENT_STATUSES],
+    );
     for (const row of rows) counts[row.status] = row.n;
     return { counts, total: rows.reduce((sum, row) => sum + row.n, 0) };
+  }
+
+  /** The span of a time window's events, 'empty' when it has none, undefined when walking is cheaper. */
+  private async windowSpan(filter: EventFilter, before?: number): Promise<WindowSpan> {
+    const { received_from: from, received_to: to } = filter;
+    if (!from && !to) return undefined;
+    const [ends] = await this.db.query(
+      `SELECT (SELECT max(position) FROM bulletin_events) AS newest,
+              (SELECT position FROM bulletin_events WHERE received_at >= $1::timestamptz ORDER BY received_at LIMIT 1) AS at_from,
+              (SELECT position FROM bulletin_events WHERE received_at < $2::timestamptz ORDER BY received_at DESC LIMIT 1) AS at_to`,
+      [from ?? '-infinity', to ?? 'infinity'],
+    );
+    if (ends.at_from === null || ends.at_to === null) return 'empty';
+    const start = Math.min(before ?? Infinity, Number(ends.newest));
+    const passed = to ? Math.max(0, start - Number(ends.at_to)) : 0;
+    const budget = Math.max(WINDOW_SPAN_FLOOR, 2 * passed);
+    if (Number(ends.at_to) - Number(ends.at_from) > budget) return undefined;
+    const window = eventConditions({ received_from: from, received_to: to });
+    const [span] = await this.db.query(
+      `SELECT min(position) AS first, max(position) AS last, count(*)::int AS n
+         FROM (SELECT e.position FROM bulletin_events e ${window.where} ORDER BY e.received_at LIMIT ${budget + 1}) w`,
+      window.params,
+    );
+    if (span.n === 0) return 'empty';
+    if (span.n > budget) return undefined;
+    return { first: from ? Number(span.first) : undefined, last: to ? Number(span.last) : undefined };
   }
 
   /** The received payload and the whole timeline, or undefined (also for another partner's event). */
@@ -101,6 +180,15 @@ export class EventAuditRepository {
     ].sort((a, b) => String(a.at).localeCompare(String(b.at)));
     return { ...toSummary(summary), payload, payload_sha256, chain, timeline };
   }
+}
+
+const readsLastAttempt = (filter: EventFilter) => Boolean(filter.error || filter.error_code);
+
+/** Adds a time window's span of log positions: redundant with the window's own conditions, but indexable. */
+function boundPositions(conditions: SqlConditions, position: string, span: WindowSpan): void {
+  if (span === undefined || span === 'empty') return;
+  if (span.first !== undefined) conditions.add((p) => `${position} >= ${p}`, span.first);
+  if (span.last !== undefined) conditions.add((p) => `${position} <= ${p}`, span.last);
 }
 
 function toSummary(row: Record<string, any>): EventSummary {

@@ -79,15 +79,18 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
 
 /**
  * WHERE conditions over `bulletin_events e` joined with `event_status s` (and `last_attempt a` for the
- * error filters). `onlyPartner` confines a partner to its own events.
+ * error filters). `onlyPartner` confines a partner to its own events. Partner, account and business event
+ * are read from the log by default; `keys: 'projection'` reads the projection's copies of them instead,
+ * so that a status and one of them can be answered by one index of `event_status`.
  */
-export function eventConditions(filter: EventFilter, onlyPartner?: string): SqlConditions {
+export function eventConditions(filter: EventFilter, onlyPartner?: string, keys: 'log' | 'projection' = 'log'): SqlConditions {
   const conditions = new SqlConditions();
-  if (onlyPartner) conditions.add((p) => `e.partner_id = ${p}`, onlyPartner);
-  if (filter.partner) conditions.add((p) => `e.partner_id = ${p}`, filter.partner);
+  const keysIn = keys === 'projection' ? 's' : 'e';
+  if (onlyPartner) conditions.add((p) => `${keysIn}.partner_id = ${p}`, onlyPartner);
+  if (filter.partner) conditions.add((p) => `${keysIn}.partner_id = ${p}`, filter.partner);
   if (filter.status) conditions.add((p) => `s.status = ${p}`, filter.status);
-  if (filter.business_event) conditions.add((p) => `e.business_event = ${p}`, filter.business_event);
-  if (filter.account) conditions.add((p) => `e.account_id = ${p}`, filter.account);
+  if (filter.business_event) conditions.add((p) => `${keysIn}.business_event = ${p}`, filter.business_event);
+  if (filter.account) conditions.add((p) => `${keysIn}.account_id = ${p}`, filter.account);
   if (filter.received_from) conditions.add((p) => `e.received_at >= ${p}::timestamptz`, filter.received_from);
   if (filter.received_to) conditions.add((p) => `e.received_at < ${p}::timestamptz`, filter.received_to);
   if (filter.q) conditions.add((p) => `e.payload->>'name' ILIKE ${p}`, likePattern(filter.q));
