@@ -3,6 +3,8 @@ export interface BenchOptions {
   smoke: boolean;
   /** Length of each timed load phase. */
   phaseSeconds: number;
+  /** Untimed load before the first ingest phase: connections, JIT and the client's own first use. */
+  warmupSeconds: number;
   /** The fixed arrival rate of the first ingest phase. */
   fixedRate: number;
   /** Connections (and baseline clients) at saturation. */
@@ -26,6 +28,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
   return {
     smoke,
     phaseSeconds: intFrom(env.BENCH_DURATION_S, smoke ? 2 : 10),
+    warmupSeconds: intFrom(env.BENCH_WARMUP_S, smoke ? 1 : 3),
     fixedRate: intFrom(env.BENCH_FIXED_RATE, 1000),
     saturationConnections: intFrom(env.BENCH_CONNECTIONS, 64),
     syncConnections: 12,
