@@ -35,6 +35,7 @@ export async function phase<T>(bench: Bench, name: string, work: () => Promise<T
   bench.gateway.assertRunning();
   bench.simulator.process.assertRunning();
   bench.usage.enter(name);
+  bench.cpu.enter(name);
   log(`${name}...`);
   const result = await work();
   bench.gateway.assertRunning();

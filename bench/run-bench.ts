@@ -53,6 +53,7 @@ async function runPhases(bench: Bench, startedAt: string): Promise<BenchResults>
   const list = await phase(bench, 'audit-list', () => auditList(bench));
   const exported = await phase(bench, 'audit-export', () => auditExport(bench));
   bench.usage.stop();
+  bench.cpu.stop();
   const { options } = bench;
   const { keep: _keep, ...settings } = options;
   return {
@@ -72,6 +73,7 @@ async function runPhases(bench: Bench, startedAt: string): Promise<BenchResults>
     auditList: list,
     export: exported,
     gateway: bench.usage.usage(),
+    cpu: bench.cpu.byPhase(),
     gatewayWarnings: warningsIn(bench.gateway.logFile),
   };
 }

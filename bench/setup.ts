@@ -9,6 +9,7 @@ import { type BenchDatabase, openBenchDatabase } from './database.js';
 import type { BenchOptions } from './options.js';
 import { benchAccountIds } from './payload.js';
 import { childEnv, runCli, ServerProcess } from './processes.js';
+import { CpuShareSampler, postmasterOf } from './cpu-shares.js';
 import { ProcessSampler } from './process-sampler.js';
 
 /** Everything the phases talk to. */
@@ -25,6 +26,8 @@ export interface Bench {
   gatewayUrl: string;
   /** The gateway's memory and CPU per phase. */
   usage: ProcessSampler;
+  /** Every process's share of the cores per phase. */
+  cpu: CpuShareSampler;
 }
 
 /** Undo steps, run last-in first-out at the end, on failure and on Ctrl-C. */
@@ -68,7 +71,9 @@ export async function startBench(options: BenchOptions, cleanup: Cleanup): Promi
   const { gateway, url } = await startGateway(options, workDir, database.url, simulator.url, accounts, passcodes, cleanup);
   const usage = new ProcessSampler(gateway.pid);
   cleanup.add(() => usage.stop());
-  return { options, workDir, database, db, accounts, partner, auditorKey: auditor.key, simulator, gateway, gatewayUrl: url, usage };
+  const { rows } = await db.query('SELECT pg_backend_pid() AS pid');
+  const cpu = new CpuShareSampler({ gateway: gateway.pid, simulator: simulator.process.pid, postmaster: postmasterOf(rows[0].pid) });
+  return { options, workDir, database, db, accounts, partner, auditorKey: auditor.key, simulator, gateway, gatewayUrl: url, usage, cpu };
 }
 
 async function createKey(env: NodeJS.ProcessEnv, args: string[]): Promise<{ id: string; key: string }> {
