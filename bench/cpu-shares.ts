@@ -50,7 +50,8 @@ export class CpuShareSampler {
   private close(): void {
     const now = this.read();
     const seconds = (now.at - this.start.at) / 1000;
-    if (seconds > 0) {
+    // A phase of a blink (the idle gap before the first one) would turn one clock tick into a large share.
+    if (seconds >= 1) {
       const percent = (key: keyof Reading['ticks']) => Math.round((100 * (now.ticks[key] - this.start.ticks[key])) / CLOCK_TICKS_PER_SECOND / seconds);
       this.shares.set(this.phase, {
         gateway: percent('gateway'),

@@ -124,7 +124,7 @@ export function markdown(results: BenchResults): string {
     '',
     `Notes: async ingest runs with the simulator at ${settings.drainLatencyMs} ms, so the dispatcher works at CleverTap's pace beside the load. ` +
       'The baseline writes one row per INSERT into a copy of bulletin_events (same columns, defaults and indexes; no foreign key); ' +
-      'the gateway also writes the queue row and a NOTIFY. Latencies of the steady run count from when each request was due. ' +
+      'the gateway also writes the queue row, and sends a NOTIFY after each commit. Latencies of the steady run count from when each request was due, after an untimed warm-up at the same rate. ' +
       'Before the audit phases the log is sealed by the gateway and vacuumed. CPU: 100 is one core busy for the whole phase; the machine figure counts every process.',
   ];
   const warnings = results.gatewayWarnings.map(({ message, count }) => `- ${count} × ${message}`);
