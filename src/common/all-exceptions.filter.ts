@@ -51,11 +51,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
 
 function isDatabaseUnavailable(exception: unknown): boolean {
-  const error = exception as { code?: string; driverError?: { code?: string }; message?: string };
+  const error = exception as { code?: string; syscall?: string; driverError?: { code?: string }; message?: string };
   const code = error?.driverError?.code ?? error?.code;
   if (code && CONNECTION_ERROR_CODES.has(code)) return true;
+  // Over a Unix socket (the embedded Postgres), a stopped server has removed its socket file.
+  if (code === 'ENOENT' && error?.syscall === 'connect') return true;
   const message = error?.message ?? '';
   return (
     exception instanceof QueryFailedError && /terminat|connection|ECONNREFUSED/i.test(message)
-  ) || /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(message);
+  ) || /Connection terminated|timeout exceeded when trying to connect|connect (ECONNREFUSED|ENOENT)/i.test(message);
 }
