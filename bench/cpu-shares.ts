@@ -9,6 +9,11 @@ export interface CpuShares {
   /** This process: the load generator (autocannon, the paced client) and the bench's own queries. */
   bench: number;
   machine: number;
+  /**
+   * Of `machine`, the time the hypervisor gave to other guests while this one had work ready (steal):
+   * on a shared virtual machine it is capacity the phase did not get, and it varies from run to run.
+   */
+  stolen: number;
   cores: number;
 }
 
@@ -59,6 +64,7 @@ export class CpuShareSampler {
         simulator: percent('simulator'),
         bench: percent('bench'),
         machine: percent('machine'),
+        stolen: percent('stolen'),
         cores: cpus().length,
       });
     }
@@ -67,6 +73,7 @@ export class CpuShareSampler {
 
   private read(): Reading {
     const { postmaster } = this.pids;
+    const machine = machineTicks();
     return {
       at: performance.now(),
       ticks: {
@@ -74,7 +81,8 @@ export class CpuShareSampler {
         postgres: postmaster === undefined ? 0 : processTicks(postmaster, true) + childrenOf(postmaster).reduce((sum, pid) => sum + processTicks(pid), 0),
         simulator: processTicks(this.pids.simulator),
         bench: processTicks(process.pid),
-        machine: machineBusyTicks(),
+        machine: machine.busy,
+        stolen: machine.steal,
       },
     };
   }
@@ -106,11 +114,11 @@ function childrenOf(parent: number): number[] {
   return children;
 }
 
-/** All cores' time not idle and not waiting for I/O, from the first line of /proc/stat. */
-function machineBusyTicks(): number {
+/** All cores' time not idle and not waiting for I/O (steal included), from the first line of /proc/stat. */
+function machineTicks(): { busy: number; steal: number } {
   const [, ...fields] = (readProc('stat') ?? '').split('\n')[0].trim().split(/\s+/);
-  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
-  return user + nice + system + irq + softirq + (steal ?? 0);
+  const [user, nice, system, , , irq, softirq, steal = 0] = fields.map(Number);
+  return { busy: user + nice + system + irq + softirq + steal, steal };
 }
 
 function readProc(path: string): string | undefined {

@@ -13,7 +13,7 @@ export interface BenchResults {
   startedAt: string;
   finishedAt: string;
   machine: { cores: number; cpu: string; memoryGb: number; node: string; postgres: string; database: string; fsync: string; synchronousCommit: string };
-  settings: Omit<BenchOptions, 'keep'>;
+  settings: Omit<BenchOptions, 'keep' | 'only'>;
   ingest: { fixedRate: IngestFigures; fixedRateAutocannon: IngestFigures; saturation: IngestFigures };
   baseline: BaselineFigures;
   /** Saturated async ingest events/s divided by the baseline's inserts/s. */
@@ -101,8 +101,8 @@ function rows(results: BenchResults): Row[] {
     })),
     ...Object.entries(results.cpu).map(([phase, cpu], i) => ({
       phase: i === 0 ? 'CPU by phase, % of one core' : '',
-      figure: `${phase}: gateway · Postgres · simulator · bench client (machine)`,
-      measured: `${cpu.gateway} · ${cpu.postgres} · ${cpu.simulator} · ${cpu.bench} (${cpu.machine} of ${cpu.cores * 100})`,
+      figure: `${phase}: gateway · Postgres · simulator · bench client (machine, of it stolen)`,
+      measured: `${cpu.gateway} · ${cpu.postgres} · ${cpu.simulator} · ${cpu.bench} (${cpu.machine} of ${cpu.cores * 100}, ${cpu.stolen ?? 0})`,
     })),
   ];
 }
@@ -125,7 +125,7 @@ export function markdown(results: BenchResults): string {
     `Notes: async ingest runs with the simulator at ${settings.drainLatencyMs} ms, so the dispatcher works at CleverTap's pace beside the load. ` +
       'The baseline writes one row per INSERT into a copy of bulletin_events (same columns, defaults and indexes; no foreign key); ' +
       'the gateway also writes the queue row, and sends a NOTIFY after each commit. Latencies of the steady run count from when each request was due, after an untimed warm-up at the same rate. ' +
-      'Before the audit phases the log is sealed by the gateway and vacuumed. CPU: 100 is one core busy for the whole phase; the machine figure counts every process.',
+      'Before the audit phases the log is sealed by the gateway and vacuumed. CPU: 100 is one core busy for the whole phase; the machine figure counts every process, and "stolen" is the part the hypervisor gave to other guests (steal time): capacity the phase did not get.',
   ];
   const warnings = results.gatewayWarnings.map(({ message, count }) => `- ${count} × ${message}`);
   if (warnings.length > 0) warnings.unshift('', 'Gateway warnings and errors during the run:');

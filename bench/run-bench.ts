@@ -2,7 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serverFacts } from './database.js';
-import { readOptions } from './options.js';
+import { type PhaseGroup, readOptions } from './options.js';
 import { warningsIn } from './processes.js';
 import { auditExport, auditList, prepareLog } from './audit-phases.js';
 import {
@@ -31,12 +31,46 @@ async function main(): Promise<void> {
     log(`starting (${options.smoke ? 'smoke' : 'full'} run): database, simulator, gateway`);
     const bench = await startBench(options, cleanup);
     log(`gateway ${bench.gatewayUrl} (pid ${bench.gateway.pid}), simulator ${bench.simulator.url}, ${bench.database.source}`);
+    if (options.only.length > 0) {
+      await runGroups(bench, options.only);
+      return;
+    }
     const results = await runPhases(bench, startedAt);
     const table = writeResults(results, RESULTS_DIR);
     console.log(`\n${table}\nwritten: bench/results.json, bench/results.md`);
   } finally {
     await cleanup.run();
   }
+}
+
+/**
+ * `--only`: the chosen groups in the full run's order, figures printed as JSON with the gateway's peak RSS
+ * and the CPU shares of each phase. For working on one target without the 20-minute full run; the results
+ * files keep the last full run.
+ */
+async function runGroups(bench: Bench, groups: PhaseGroup[]): Promise<void> {
+  const figures: Record<string, unknown> = {};
+  const run = async (name: string, work: () => Promise<unknown>) => (figures[name] = await phase(bench, name, work));
+  if (groups.includes('baseline')) await run('baseline', () => insertBaseline(bench));
+  if (groups.includes('ingest')) {
+    await run('ingest-fixed-rate', () => ingestAtFixedRate(bench));
+    await run('ingest-saturation', () => ingestAtSaturation(bench));
+    // What ingest queued would hold up the later phases, which wait for an empty queue.
+    if (groups.some((group) => group !== 'ingest' && group !== 'baseline')) await run('ingest-backlog', () => drainIngestBacklog(bench));
+  }
+  if (groups.includes('sync')) {
+    await run('sync-0ms', () => syncEndToEnd(bench, 0));
+    await run('sync-100ms', () => syncEndToEnd(bench, 100));
+  }
+  if (groups.includes('drain')) await run('dispatch-drain', () => dispatchDrain(bench));
+  if (groups.includes('audit')) {
+    await run('log-generation', () => prepareLog(bench));
+    await run('audit-list', () => auditList(bench));
+    await run('audit-export', () => auditExport(bench));
+  }
+  bench.usage.stop();
+  bench.cpu.stop();
+  console.log(JSON.stringify({ figures, gateway: bench.usage.usage(), cpu: bench.cpu.byPhase() }, null, 2));
 }
 
 /** The phases in order; each reports figures and asserts nothing. */
@@ -55,7 +89,7 @@ async function runPhases(bench: Bench, startedAt: string): Promise<BenchResults>
   bench.usage.stop();
   bench.cpu.stop();
   const { options } = bench;
-  const { keep: _keep, ...settings } = options;
+  const { keep: _keep, only: _only, ...settings } = options;
   return {
     mode: options.smoke ? 'smoke' : 'full',
     command: options.smoke ? 'npm run bench -- --smoke' : 'npm run bench',

@@ -113,7 +113,8 @@ async function startGateway(
   const port = await findFreePort();
   const gateway = await ServerProcess.start({
     name: 'gateway',
-    args: ['dist/src/main.js'],
+    // Flags go on the command line: Node refuses some of them (--cpu-prof) in NODE_OPTIONS.
+    args: [...options.gatewayNodeFlags, 'dist/src/main.js'],
     env: childEnv({
       ...Object.fromEntries(passcodeEnv.map((name, i) => [name, passcodes[i]])),
       NODE_ENV: 'production',
