@@ -110,6 +110,21 @@ export class DispatchQueue {
     };
   }
 
+  /**
+   * Turns a started event that was not sent back into a reservation of this process (a new one, as
+   * reservations are told apart by their expiry). Undefined when the lease is no longer this process's.
+   */
+  async unstart(event: ClaimedEvent, owner: string, leaseMs: number): Promise<ClaimedEvent | undefined> {
+    const [rows] = await this.db.query(
+      `UPDATE event_status
+          SET lease_owner = NULL, lease_expires_at = now() + make_interval(secs => $3 / 1000.0)
+        WHERE event_id = $1 AND lease_owner = $2 AND status IN ('queued', 'retrying')
+       RETURNING lease_expires_at::text AS reservation`,
+      [event.eventId, owner, leaseMs],
+    );
+    return rows.length > 0 ? { ...event, reservation: rows[0].reservation } : undefined;
+  }
+
   /** Hands unstarted reservations back at once (shutdown), rather than when they expire. */
   async release(reserved: ClaimedEvent[]): Promise<void> {
     if (reserved.length === 0) return;

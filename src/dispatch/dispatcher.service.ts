@@ -21,6 +21,12 @@ interface Started {
   probe: boolean;
 }
 
+/** An event started while the slot's previous request was in flight. */
+interface StartedAhead extends Started {
+  /** The account's count of troubled answers when its start checked the circuit. */
+  troublesBefore: number;
+}
+
 /**
  * Drains the queue of every configured account. Each account gets up to N workers in this process,
  * and each worker first takes one of the account's N cluster-wide slots, so the whole fleet never has
@@ -32,6 +38,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly logger = new Logger(Dispatcher.name);
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly workers = new Map<string, number>();
+  /** Per account, answers in this process that may open the circuit or pause the account (see send). */
+  private readonly troubles = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private readonly accountIds: string[];
   private readonly reserved: ReservedEvents;
@@ -94,58 +102,103 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async drain(accountId: string): Promise<void> {
     let slot: number | undefined;
-    // The outcomes of this slot's last two answers, oldest first, still being written perhaps.
-    let recordings: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
+    let recording: Promise<void> = Promise.resolve(); // of this slot's last answer, still being written perhaps
+    let ahead: Promise<StartedAhead | undefined> | undefined;
     try {
       slot = await this.slots.tryAcquire(accountId);
       if (slot === undefined) return;
       // Keep the slot while there is work: one lock round trip per burst, not per event.
       while (!this.stopping) {
-        const sent = await this.dispatchNext(accountId, recordings[0]);
-        if (!sent) break;
-        recordings = [recordings[1], sent.recording];
+        // Cleared before anything can fail: an event handed back may be started again by another slot.
+        const startedAhead = ahead;
+        ahead = undefined;
+        const next = (await this.stillSendable(startedAhead)) ?? (await this.startNext(accountId, true));
+        if (!next) break;
+        ({ recording, ahead } = await this.send(accountId, next, recording));
       }
     } catch (error) {
       this.logger.error(`dispatch for account ${accountId} failed: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, ERROR_BACKOFF_MS));
     } finally {
+      await this.handBack(ahead);
       // Whoever takes the slot next must not add to what this one left unwritten.
-      await Promise.all(recordings);
+      await recording;
       if (slot !== undefined) await this.slots.release(accountId, slot);
     }
   }
 
   /**
-   * Starts and sends one event. Returns the recording of its outcome, which may still be running, or
-   * undefined when there is nothing the account may send now.
+   * Sends one started event and returns once CleverTap has answered, with the recording of that answer
+   * (perhaps still running) and, when the slot may go on at once, the next event, started meanwhile.
    *
-   * The slot bounds requests in flight to CleverTap, not database writes: once CleverTap has answered
-   * normally, the next event is sent while this outcome is written. Before it goes out, the slot waits
-   * for the outcome before that one (long written by then, as it has had a whole round trip to
-   * CleverTap): a crash leaves at most two attempts per slot to be judged uncertain, the request in
-   * flight and the answer being written. Anything else (a failure that may open the circuit or pause
-   * the account, or a probe) is written before the slot moves on.
+   * The slot bounds requests in flight to CleverTap, not database writes. While CleverTap holds this
+   * request, the slot waits for its previous answer to be written, then starts its next event (the
+   * durable write that must precede a send), so that event goes out the moment this answer comes: the
+   * slot's cycle is CleverTap's round trip alone. At any moment a slot has at most two attempts a crash
+   * would leave uncertain: the request in flight, and either the answer before it being written or the
+   * event started ahead of it (never sent, but the database cannot tell). After a probe, or an answer
+   * that may open the circuit or pause the account, the answer is written first and the event started
+   * ahead is handed back, to go through the circuit again.
    */
-  private async dispatchNext(accountId: string, olderRecording: Promise<void>): Promise<{ recording: Promise<void> } | undefined> {
-    await olderRecording;
-    const next = await this.startNext(accountId);
-    if (!next) return undefined;
-    const { event, probe } = next;
+  private async send(
+    accountId: string,
+    { event, probe }: Started,
+    previousRecording: Promise<void>,
+  ): Promise<{ recording: Promise<void>; ahead?: Promise<StartedAhead | undefined> }> {
     let upstreamDone!: (outcome: AttemptOutcome) => void;
     const answered = new Promise<AttemptOutcome>((resolve) => (upstreamDone = resolve));
     const dispatched = this.commandBus.execute(new DispatchBulletinCommand(event, this.owner, probe, upstreamDone));
     const recording = this.track(dispatched, accountId);
-    const outcome = await Promise.race([answered, dispatched.then(() => undefined)]);
-    if (probe || (outcome !== 'sent' && outcome !== 'failed')) await dispatched;
-    return { recording }; // wrapped: an async function would otherwise wait for the promise it returns
+    // track() never rejects, so neither does this; a failed start is rethrown where the loop awaits it.
+    const ahead = probe ? undefined : previousRecording.then(() => this.startAhead(accountId));
+    ahead?.catch(() => undefined); // awaited later (loop or handBack): not an unhandled rejection meanwhile
+    const outcome = await Promise.race([answered, dispatched.then(() => undefined)]).catch(async (error) => {
+      await this.handBack(ahead);
+      throw error;
+    });
+    if (probe || (outcome !== 'sent' && outcome !== 'failed')) {
+      if (outcome !== 'sent' && outcome !== 'failed') this.troubles.set(accountId, this.troublesOf(accountId) + 1);
+      await dispatched;
+      await this.handBack(ahead);
+      return { recording };
+    }
+    return { recording, ahead };
   }
 
-  /** The next reserved event, now leased by this process as being sent; undefined when none may go now. */
-  private async startNext(accountId: string): Promise<Started | undefined> {
+  private troublesOf(accountId: string): number {
+    return this.troubles.get(accountId) ?? 0;
+  }
+
+  private async startAhead(accountId: string): Promise<StartedAhead | undefined> {
+    if (this.stopping) return undefined;
+    const troublesBefore = this.troublesOf(accountId);
+    const started = await this.startNext(accountId, false);
+    return started && { ...started, troublesBefore };
+  }
+
+  /**
+   * The event started ahead, unless another slot of the account has had a troubled answer since its
+   * start checked the circuit: that answer may have opened it, so the event goes back and through the
+   * circuit again. (A troubled answer in another gateway process is seen by the next start's check:
+   * until then each of this process's slots may send the one event it started ahead.)
+   */
+  private async stillSendable(ahead: Promise<StartedAhead | undefined> | undefined): Promise<Started | undefined> {
+    const started = await ahead;
+    if (!started || started.troublesBefore === this.troublesOf(started.event.accountId)) return started;
+    await this.handBack(ahead);
+    return undefined;
+  }
+
+  /**
+   * The next reserved event, now leased by this process as being sent; undefined when none may go now.
+   * `mayProbe`: when the account's circuit is not closed, ask it whether this slot sends the probe; an
+   * event started ahead never does (a probe goes alone).
+   */
+  private async startNext(accountId: string, mayProbe: boolean): Promise<Started | undefined> {
     for (;;) {
       const event = await this.reserved.take(accountId);
       if (!event) return undefined;
-      const started = await this.start(event).catch((error) => {
+      const started = await this.start(event, mayProbe).catch((error) => {
         this.reserved.putBack(event);
         throw error;
       });
@@ -162,17 +215,37 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
    * A closed circuit is checked in the same round trip as the start; otherwise the circuit decides
    * whether this slot sends the probe. `blocked`: the account may not send now.
    */
-  private async start(event: ClaimedEvent): Promise<Started | 'blocked' | undefined> {
+  private async start(event: ClaimedEvent, mayProbe: boolean): Promise<Started | 'blocked' | undefined> {
     const { leaseMs } = this.config.dispatch;
     const first = await this.queue.start(event, this.owner, leaseMs, false);
     if (first.started) return { event: first.event, probe: false };
     if (first.reason === 'lost') return undefined;
+    if (!mayProbe) return 'blocked';
     const admission = await this.circuit.admit(event.accountId);
     if (!admission) return 'blocked';
     const second = await this.queue.start(event, this.owner, leaseMs, admission.probe);
     if (second.started) return { event: second.event, probe: admission.probe };
     if (admission.probe) await this.circuit.releaseProbe(event.accountId);
     return second.reason === 'blocked' ? 'blocked' : undefined;
+  }
+
+  /**
+   * An event started ahead that will not go out now becomes a reservation again, first in line. Were it
+   * left leased, it would look abandoned by a dead process once the lease expired, and be parked as
+   * uncertain although it was never sent.
+   */
+  private async handBack(ahead: Promise<StartedAhead | undefined> | undefined): Promise<void> {
+    const started = await ahead?.catch(() => undefined);
+    if (!started) return;
+    try {
+      const reserved = await this.queue.unstart(started.event, this.owner, this.config.dispatch.leaseMs);
+      if (reserved) this.reserved.putBack(reserved);
+    } catch (error) {
+      this.logger.warn(
+        `event ${started.event.eventId} was started but not sent, and could not be handed back (${(error as Error).message}): ` +
+          'when its lease expires it is judged as an abandoned attempt',
+      );
+    }
   }
 
   /**

@@ -83,8 +83,9 @@ describe('a gateway process killed with SIGKILL mid-dispatch', () => {
       if (event.status === 'sent') expect(times).toBe(1);
       else expect(times).toBeLessThanOrEqual(1);
     }
-    // Only attempts the dead process had not finished recording are unknown, and they say so: per slot,
-    // one request in flight and at most one answer not yet written (see Dispatcher.dispatchNext).
+    // Only attempts the dead process had not finished are unknown, and they say so: per slot, the request
+    // in flight and either the answer before it not yet written or the event started ahead of it
+    // (see Dispatcher.send).
     const uncertain = events.filter((event) => event.status === 'uncertain');
     expect(uncertain.length).toBeLessThanOrEqual(2 * 3);
     for (const { event_id } of reservedRows) expect(byId.get(event_id).status).toBe('sent');

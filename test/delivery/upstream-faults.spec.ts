@@ -149,6 +149,7 @@ describe('rejected credentials', () => {
     expect(statuses.every((row) => row.status === 'queued')).toBe(true);
     // Only the requests that were in flight when the first 401 came back reached CleverTap.
     expect(gateway.simulator.received().length).toBeLessThanOrEqual(3);
+    expect(await gateway.sql(`SELECT event_id FROM event_status WHERE lease_owner IS NOT NULL`)).toEqual([]);
     expect(gateway.logs.text).toMatch(/rejected the gateway's credentials/);
 
     gateway.simulator.setFaults([]);
@@ -188,6 +189,9 @@ describe('the circuit breaker', () => {
     await sleep(400); // within the cool-down: nothing may reach CleverTap
     expect(gateway.simulator.received().length).toBe(calledWhileOpening);
     expect(calledWhileOpening).toBeLessThanOrEqual(3 + 3); // the threshold plus what was already in flight
+    // Events the slots had started ahead of the failing answers went back to the queue, not left leased
+    // to be judged abandoned (and parked as uncertain) later.
+    expect(await gateway.sql(`SELECT event_id FROM event_status WHERE lease_owner IS NOT NULL`)).toEqual([]);
 
     gateway.simulator.setFaults([]);
     await waitFor(async () => (await gateway.sql(`SELECT 1 FROM event_status WHERE status = 'sent'`)).length === 20, 15_000);
