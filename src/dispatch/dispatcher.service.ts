@@ -137,8 +137,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
    * slot's cycle is CleverTap's round trip alone. At any moment a slot has at most two attempts a crash
    * would leave uncertain: the request in flight, and either the answer before it being written or the
    * event started ahead of it (never sent, but the database cannot tell). After a probe, or an answer
-   * that may open the circuit or pause the account, the answer is written first and the event started
-   * ahead is handed back, to go through the circuit again.
+   * that may open the circuit or pause the account, the answer is written before the slot moves on, and
+   * an event started ahead is handed back, to go through the circuit again.
    */
   private async send(
     accountId: string,
@@ -149,17 +149,22 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     const answered = new Promise<AttemptOutcome>((resolve) => (upstreamDone = resolve));
     const dispatched = this.commandBus.execute(new DispatchBulletinCommand(event, this.owner, probe, upstreamDone));
     const recording = this.track(dispatched, accountId);
-    // track() never rejects, so neither does this; a failed start is rethrown where the loop awaits it.
+    // previousRecording comes from track() and never rejects; a start that fails rejects `ahead`, and the
+    // loop gets the error where it awaits it. A probe goes alone: nothing is started ahead of it.
     const ahead = probe ? undefined : previousRecording.then(() => this.startAhead(accountId));
     ahead?.catch(() => undefined); // awaited later (loop or handBack): not an unhandled rejection meanwhile
     const outcome = await Promise.race([answered, dispatched.then(() => undefined)]).catch(async (error) => {
       await this.handBack(ahead);
       throw error;
     });
-    if (probe || (outcome !== 'sent' && outcome !== 'failed')) {
-      if (outcome !== 'sent' && outcome !== 'failed') this.troubles.set(accountId, this.troublesOf(accountId) + 1);
-      await dispatched;
-      await this.handBack(ahead);
+    const troubled = outcome !== 'sent' && outcome !== 'failed';
+    if (troubled) this.troubles.set(accountId, this.troublesOf(accountId) + 1);
+    if (probe || troubled) {
+      try {
+        await dispatched;
+      } finally {
+        await this.handBack(ahead);
+      }
       return { recording };
     }
     return { recording, ahead };
