@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   stopOnSignals(cleanup);
   const startedAt = new Date().toISOString();
   try {
-    log(`starting (${options.smoke ? 'smoke' : 'full'} run): database, simulator, gateway`);
+    const kind = options.only.length > 0 ? `--only ${options.only.join(',')}` : options.smoke ? 'smoke' : 'full';
+    log(`starting (${kind} run): database, simulator, gateway`);
     const bench = await startBench(options, cleanup);
     log(`gateway ${bench.gatewayUrl} (pid ${bench.gateway.pid}), simulator ${bench.simulator.url}, ${bench.database.source}`);
     if (options.only.length > 0) {
