@@ -3,6 +3,7 @@ import request from 'supertest';
 import { ChainSealer } from '../../src/audit/chain-sealer.service.js';
 import { generateSigningKey } from '../../src/audit/signing-key.js';
 import { exampleBulletin, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** Each log table with an assignment an UPDATE could use to rewrite it. */
 const LOG_TABLES: Record<string, string> = {
@@ -40,6 +41,8 @@ describe('the event log is append-only in the database', () => {
       env: { AUDIT_SIGNING_KEY: generateSigningKey().privateKey, AUDIT_CHECKPOINT_INTERVAL_MS: '1000' },
     });
     key = await gateway.createPartner();
+    client = new pg.Client(gateway.database.url);
+    await client.connect();
     // Row triggers fire only on rows, so each log table needs one: an event and its attempt, a
     // rejection, a replay of a failed event, and the chain with a signed checkpoint over all of them.
     eventId = (await raise()).body.event_id;
@@ -51,10 +54,28 @@ describe('the event log is append-only in the database', () => {
       .expect(400);
     const operator = await gateway.createPartner({ role: 'operator', accounts: [] });
     await request(gateway.http).post('/v1/replays').set('Authorization', `Bearer ${operator}`).send({ status: 'failed', reason: 'fixture' }).expect(200);
-    await gateway.app.get(ChainSealer).sealPending();
+    // The checks compare the whole log before and after each statement, so the gateway must have
+    // stopped writing to it: the replay dispatched, and the chain sealed and checkpointed to its head.
+    await waitFor(
+      async () =>
+        (
+          await client.query(`SELECT NOT EXISTS (SELECT 1 FROM replay_items r WHERE NOT EXISTS
+             (SELECT 1 FROM dispatch_attempts a WHERE a.event_id = r.event_id AND a.trigger = 'replay')) AS done`)
+        ).rows[0].done,
+      10_000,
+      'the replayed event to be dispatched',
+    );
+    await waitFor(
+      async () => {
+        await gateway.app.get(ChainSealer).sealPending();
+        return (
+          await client.query(`SELECT (SELECT max(position) FROM audit_chain) = (SELECT max(position) FROM audit_checkpoints) AS done`)
+        ).rows[0].done;
+      },
+      10_000,
+      'a checkpoint over the whole chain',
+    );
     await request(gateway.http).get('/v1/audit/verify').set('Authorization', `Bearer ${operator}`).expect(200);
-    client = new pg.Client(gateway.database.url);
-    await client.connect();
   });
 
   it('has a row in every log table, so the row triggers are really exercised', async () => {
