@@ -1,5 +1,6 @@
 import pg from 'pg';
 import request from 'supertest';
+import { CHAINED_TABLES } from '../../src/audit/audit-chain.js';
 import { ChainSealer } from '../../src/audit/chain-sealer.service.js';
 import { generateSigningKey } from '../../src/audit/signing-key.js';
 import { exampleBulletin, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
@@ -65,15 +66,20 @@ describe('the event log is append-only in the database', () => {
       10_000,
       'the replayed event to be dispatched',
     );
+    // Every chained row sealed (sealPending returns at once while the background sealer holds the
+    // lock, so count rather than trust it), and the last checkpoint signed over the chain's head.
+    const chainedRows = CHAINED_TABLES.map(({ table }) => `(SELECT count(*) FROM ${table})`).join(' + ');
     await waitFor(
       async () => {
         await gateway.app.get(ChainSealer).sealPending();
-        return (
-          await client.query(`SELECT (SELECT max(position) FROM audit_chain) = (SELECT max(position) FROM audit_checkpoints) AS done`)
-        ).rows[0].done;
+        const { rows } = await client.query(
+          `SELECT (SELECT count(*) FROM audit_chain) = ${chainedRows}
+              AND (SELECT max(position) FROM audit_chain) = (SELECT max(position) FROM audit_checkpoints) AS done`,
+        );
+        return rows[0].done;
       },
       10_000,
-      'a checkpoint over the whole chain',
+      'every row sealed, and a checkpoint over the whole chain',
     );
     await request(gateway.http).get('/v1/audit/verify').set('Authorization', `Bearer ${operator}`).expect(200);
   });
