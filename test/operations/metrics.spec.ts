@@ -74,7 +74,11 @@ describe('GET /metrics', () => {
     const { body } = await raise(exampleBulletin(), true).expect(202);
     await waitFor(async () => (await gateway.timeline(body.event_id)).status === 'retrying', 5000, 'the first attempt');
 
-    const during = await scrape();
+    // The counters move when the dispatcher gets its write's reply, which may come after this test saw the row.
+    const during = await waitFor(async () => {
+      const samples = await scrape();
+      return value(samples, 'retries_scheduled_total', account) > value(before, 'retries_scheduled_total', account) && samples;
+    });
     expect(value(during, 'queue_depth', { ...account, status: 'retrying' })).toBe(1);
     expect(value(during, 'queue_oldest_age_seconds', account)).toBeGreaterThan(0);
     expect(value(during, 'retries_scheduled_total', account) - value(before, 'retries_scheduled_total', account)).toBe(1);
@@ -93,9 +97,13 @@ describe('GET /metrics', () => {
     const { body } = await raise(exampleBulletin(), true).expect(202);
     await waitFor(async () => (await gateway.timeline(body.event_id)).status === 'uncertain', 5000, 'the timeout');
 
-    const after = await scrape();
+    const outcome = { ...account, outcome: 'uncertain' };
+    const after = await waitFor(async () => {
+      const samples = await scrape();
+      return value(samples, 'attempt_outcomes_total', outcome) > value(before, 'attempt_outcomes_total', outcome) && samples;
+    });
     expect(value(after, 'uncertain_events', account) - value(before, 'uncertain_events', account)).toBe(1);
-    expect(value(after, 'attempt_outcomes_total', { ...account, outcome: 'uncertain' }) - value(before, 'attempt_outcomes_total', { ...account, outcome: 'uncertain' })).toBe(1);
+    expect(value(after, 'attempt_outcomes_total', outcome) - value(before, 'attempt_outcomes_total', outcome)).toBe(1);
     expect(value(after, 'upstream_request_duration_seconds_count', { ...account, result: 'timeout' })).toBe(1);
   });
 
