@@ -16,13 +16,15 @@ const SEAL_LOCK_KEY = 0x7365616c; // "seal": one sealer at a time across all gat
  */
 const BATCH_SIZE = 1000;
 /**
- * Rows fetched (and hashed) at a time from the batch's cursor. Each fetch is a turn of the event loop:
- * hashing 5,000 rows at once held up every request for 50 to 100 ms on the bench machine. And rows
- * that wait in memory for their turn outlive V8's young generation: a whole 1,000-row batch held at
- * once was promoted to the old generation, which then grew by about 120 MB of garbage between two
- * full collections while a large log was being sealed.
+ * Rows fetched (and hashed) at a time from the batch's cursor. Each fetch is a turn of the event loop,
+ * and requests wait while a turn hashes: with 250 rows a turn, ingest at 1,000 req/s had a p99 of 24
+ * to 26 ms on the bench machine (Xeon, 2 cores), with 50 rows 16 to 18 ms (and 15 with no sealing at
+ * all); 5,000 rows at once held up every request for 50 to 100 ms. Rows that wait in memory for their
+ * turn also outlive V8's young generation: a whole 1,000-row batch held at once was promoted to the old
+ * generation, which then grew by about 120 MB of garbage between two full collections while a large
+ * log was being sealed.
  */
-const ROWS_PER_FETCH = 250;
+const ROWS_PER_FETCH = 50;
 
 /** The audit_chain rows of one batch, column by column (inserted with one unnest). */
 interface ChainColumns {
