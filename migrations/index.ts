@@ -5,6 +5,7 @@ import { CreateReplays1764183600000 } from './1764183600000-CreateReplays.js';
 import { CreateAuditVerifications1764187200000 } from './1764187200000-CreateAuditVerifications.js';
 import { IndexAuditFilters1764190800000 } from './1764190800000-IndexAuditFilters.js';
 import { IndexAuditByStatus1764194400000 } from './1764194400000-IndexAuditByStatus.js';
+import { DropEventStatusForeignKey1764198000000 } from './1764198000000-DropEventStatusForeignKey.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   CreateAuditVerifications1764187200000,
   IndexAuditFilters1764190800000,
   IndexAuditByStatus1764194400000,
+  DropEventStatusForeignKey1764198000000,
 ];

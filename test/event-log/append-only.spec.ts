@@ -152,4 +152,13 @@ describe('the event log is append-only in the database', () => {
       { status: 'sent' },
     ]);
   });
+
+  it('refuses a projection row, inserted or re-pointed, for an event that is not in the log', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const refusal = { code: '23503', message: `event_status row for ${missing} has no event in bulletin_events` };
+    await expect(
+      client.query(`INSERT INTO event_status (event_id, account_id, status) VALUES ($1, 'sim-account', 'queued')`, [missing]),
+    ).rejects.toMatchObject(refusal);
+    await expect(client.query(`UPDATE event_status SET event_id = $1 WHERE event_id = $2`, [missing, eventId])).rejects.toMatchObject(refusal);
+  });
 });
