@@ -1,3 +1,4 @@
+import './common/heap-tuning.js';
 import 'reflect-metadata';
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
