@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `event_status_event_keys` trigger, which copies the event's keys and already refuses a row whose event
  * does not exist (with the foreign key's error code). Events cannot be deleted (the log is append-only),
  * so the foreign key guarded nothing the trigger does not. Without it, Postgres spent 62 instead of 70 µs
- * per event on a 30-event ingest batch, and the bench's saturated ingest went from 4,350-4,520 to
- * 4,620-4,640 events/s.
+ * per event on a 30-event ingest batch timed alone; in the bench's saturated ingest the gain was within
+ * the run-to-run noise.
  */
 export class DropEventStatusForeignKey1764198000000 implements MigrationInterface {
   name = 'DropEventStatusForeignKey1764198000000';
