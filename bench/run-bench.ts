@@ -16,7 +16,7 @@ import {
   phase,
   syncEndToEnd,
 } from './phases.js';
-import { type BenchResults, writeResults } from './report.js';
+import { type BenchResults, markdown, writeResults } from './report.js';
 import { type Bench, Cleanup, startBench } from './setup.js';
 
 /** bench/ in the source tree, where results are written (this file runs from dist/bench/). */
@@ -37,8 +37,12 @@ async function main(): Promise<void> {
       return;
     }
     const results = await runPhases(bench, startedAt);
-    const table = writeResults(results, RESULTS_DIR);
-    console.log(`\n${table}\nwritten: bench/results.json, bench/results.md`);
+    // A smoke run's figures mean nothing: they are printed, and the last full run's files stay.
+    if (options.smoke) console.log(`\n${markdown(results)}\nsmoke run: bench/results.* left as they were`);
+    else console.log(`\n${writeResults(results, RESULTS_DIR)}\nwritten: bench/results.json, bench/results.md`);
+    const failures = harnessFailures(results);
+    for (const failure of failures) log(`FAILED: ${failure}`);
+    if (failures.length > 0) process.exitCode = 1;
   } finally {
     await cleanup.run();
   }
@@ -72,6 +76,37 @@ async function runGroups(bench: Bench, groups: PhaseGroup[]): Promise<void> {
   bench.usage.stop();
   bench.cpu.stop();
   console.log(JSON.stringify({ figures, gateway: bench.usage.usage(), cpu: bench.cpu.byPhase() }, null, 2));
+}
+
+/**
+ * What must hold whatever the machine's speed: every request answered 2xx, every accepted event
+ * committed, every backlog drained within the account limit, the whole log sealed and exported. A run
+ * that breaks one of these measured a broken gateway, so it exits 1 (CI runs the smoke run for this).
+ * Speed itself is reported, never asserted.
+ */
+function harnessFailures(results: BenchResults): string[] {
+  const failures: string[] = [];
+  const loads = {
+    'ingest-fixed-rate': results.ingest.fixedRate,
+    'ingest-fixed-rate-autocannon': results.ingest.fixedRateAutocannon,
+    'ingest-saturation': results.ingest.saturation,
+    'sync-0ms': results.sync.latency0ms,
+    'sync-100ms': results.sync.latency100ms,
+    'audit-list': results.auditList,
+  };
+  for (const [name, figures] of Object.entries(loads)) {
+    if (figures.non2xx > 0 || figures.errors > 0) failures.push(`${name}: ${figures.non2xx} non-2xx answers, ${figures.errors} errors`);
+    if (figures.ok === 0) failures.push(`${name}: no request answered`);
+  }
+  for (const [name, figures] of Object.entries(results.ingest)) {
+    if (figures.committed < figures.ok) failures.push(`${name}: ${figures.ok} events accepted but ${figures.committed} committed`);
+  }
+  if (!results.ingestBacklog.drained) failures.push('ingest-backlog: not drained');
+  if (!results.drain.drained) failures.push('dispatch-drain: not drained');
+  if (results.drain.upstream429 > 0) failures.push(`dispatch-drain: ${results.drain.upstream429} upstream 429s (more than 3 requests in flight)`);
+  if (!results.log.sealed || results.log.unsealedRows > 0) failures.push(`log-generation: ${results.log.unsealedRows} rows left unsealed`);
+  if (results.export.rows < results.log.events) failures.push(`audit-export: ${results.export.rows} rows for a log of ${results.log.events} events`);
+  return failures;
 }
 
 /** The phases in order; each reports figures and asserts nothing. */
