@@ -18,6 +18,10 @@ const EXPORT_COLUMNS = `${SUMMARY_COLUMNS}, e.payload, a.http_status AS last_htt
   a.clevertap_status AS last_clevertap_status, a.targets, a.error_code AS last_error_code,
   c.position AS chain_position, c.hash AS chain_hash`;
 
+/**
+ * Rows fetched at a time. Rows waiting in the stream's buffer outlive V8's young generation: with 1,000
+ * per fetch, exporting 1M events promoted enough garbage to grow the heap by 60 MB or more.
+ */
 const EXPORT_ROWS_PER_FETCH = 250;
 
 const CSV_COLUMNS = [
@@ -48,8 +52,6 @@ export async function exportEvents(options: {
   let rows = 0;
   try {
     const client = (await runner.connect()) as pg.PoolClient;
-    // Rows fetched at a time. Rows waiting in the stream's buffer outlive V8's young generation: with
-    // 1,000 per fetch, exporting 1M events promoted enough garbage to grow the heap by 60 MB or more.
     const stream = client.query(new QueryStream(sql, conditions.params, { batchSize: EXPORT_ROWS_PER_FETCH }));
     const counter = new Transform({
       objectMode: true,
