@@ -1,8 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AuditModule } from './audit/audit.module.js';
+import { AccessModule } from './access/access.module.js';
+import { AuditApiModule } from './audit-api/audit-api.module.js';
+import { AuditLogModule } from './audit-log/audit-log.module.js';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ConfigModule } from './config/config.module.js';
-import { ConsoleModule } from './console/console.module.js';
+import { ConsoleModule } from './console-host/console.module.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
@@ -10,7 +12,7 @@ import { EventLogModule } from './event-log/event-log.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
-import { PartnersModule } from './partners/partners.module.js';
+import { RejectionsModule } from './rejections/rejections.module.js';
 import { ReplayModule } from './replay/replay.module.js';
 
 @Module({})
@@ -23,12 +25,14 @@ export class AppModule {
         DatabaseModule.forRoot(databaseUrl),
         CqrsModule.forRoot(),
         EventLogModule,
-        PartnersModule,
+        AccessModule,
         DispatchModule,
         IngestModule,
         MetricsModule,
         HealthModule,
-        AuditModule,
+        AuditLogModule,
+        AuditApiModule,
+        RejectionsModule,
         ReplayModule,
         ConsoleModule,
       ],

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { GatewayConfig } from './config/gateway-config.js';
-import { setupOpenApi } from './docs/openapi.js';
+import { setupOpenApi } from './openapi/openapi.js';
 import { configureHttpPipeline, createHttpAdapter } from './http-pipeline.js';
 import { createLogger, PinoNestLogger } from './logging/logger.js';
 import { instrumentHttp } from './metrics/http-metrics.js';

@@ -4,14 +4,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { RejectionLog } from './audit/rejection-log.js';
+import { RejectionLog } from './rejections/rejection-log.js';
 import { AllExceptionsFilter, type BodyRefusalRecorder } from './common/all-exceptions.filter.js';
 import { isIngestPath, pathOf } from './common/error-response.js';
 import { GatewayError } from './common/gateway.error.js';
 import { secretScrubber } from './common/secret-scrubber.js';
 import type { GatewayConfig } from './config/gateway-config.js';
-import { headerOf, presentedKey } from './partners/partner-auth.guard.js';
-import { KeyAuthenticator } from './partners/key-authenticator.js';
+import { headerOf, presentedKey } from './access/partner-auth.guard.js';
+import { KeyAuthenticator } from './access/key-authenticator.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const PROBE_PATH = /^\/(health|metrics)\b/;

@@ -1,4 +1,4 @@
-import './common/heap-tuning.js';
+import './heap-tuning.js';
 import 'reflect-metadata';
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
@@ -11,7 +11,7 @@ import { openDatabase } from './database/open-database.js';
 import { runMigrations } from './database/run-migrations.js';
 import { createGatewayApp } from './gateway-app.js';
 import { createLogger } from './logging/logger.js';
-import { PartnersRepository } from './partners/partners.repository.js';
+import { PartnersRepository } from './access/partners.repository.js';
 import { startBuiltInSimulator } from './simulator/built-in-simulator.js';
 import type { CleverTapSimulator } from './simulator/clevertap-simulator.js';
 

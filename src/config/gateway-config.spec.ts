@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration, parseDurationList } from './durations.js';
-import { generateSigningKey } from '../audit/signing-key.js';
+import { generateSigningKey } from '../audit-log/signing-key.js';
 import { ConfigError, type GatewayConfig, loadConfig } from './gateway-config.js';
 
 const REGIONS = 'in1, sg1, us1, aps3, mec1, eu1';

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseSigningKey } from '../audit/signing-key.js';
+import { parseSigningKey } from '../audit-log/signing-key.js';
 import { CLEVERTAP_REGIONS, type CleverTapRegion, isCleverTapRegion } from './clevertap-regions.js';
 import { parseDurationList } from './durations.js';
 import { Environment } from './environment.js';

@@ -1,18 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import pg from 'pg';
-import { OUTCOME_CHANNEL, QUEUED_CHANNEL } from '../event-log/event-log.repository.js';
-import { KEYS_CHANGED_CHANNEL } from '../partners/partners.repository.js';
 import { DATABASE_URL } from './database.tokens.js';
 
 type Listener = (payload: string) => void;
 
 const RECONNECT_DELAY_MS = 1000;
-const CHANNELS = [QUEUED_CHANNEL, OUTCOME_CHANNEL, KEYS_CHANGED_CHANNEL];
+/** Channel names go into LISTEN as identifiers, so only plain names are allowed. */
+const CHANNEL_NAME = /^[a-z_][a-z0-9_]*$/;
 
 /**
  * One LISTEN connection per process, shared by everything that wants to hear about work done by other
  * gateway processes. Notifications are only wake-ups: losing one (e.g. while reconnecting) delays work
- * until the next poll, it never loses it.
+ * until the next poll, it never loses it. Each feature names its own channels by listening on them.
  */
 @Injectable()
 export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdown {
@@ -21,11 +20,16 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
   private client?: pg.Client;
   private reconnectTimer?: NodeJS.Timeout;
   private closed = false;
+  private listening: Promise<void> = Promise.resolve();
 
   constructor(@Inject(DATABASE_URL) private readonly databaseUrl: string) {}
 
   on(channel: string, listener: Listener): () => void {
-    if (!this.listeners.has(channel)) this.listeners.set(channel, new Set());
+    if (!CHANNEL_NAME.test(channel)) throw new Error(`not a channel name: ${channel}`);
+    if (!this.listeners.has(channel)) {
+      this.listeners.set(channel, new Set());
+      if (this.client) this.listen(this.client, channel);
+    }
     this.listeners.get(channel)!.add(listener);
     return () => this.listeners.get(channel)?.delete(listener);
   }
@@ -43,12 +47,32 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
     });
     try {
       await client.connect();
-      for (const channel of CHANNELS) await client.query(`LISTEN ${channel}`);
+      // Channels may be added while we LISTEN; the loop takes them too, and from the moment the client is
+      // published (no await in between) `on` LISTENs for new ones itself.
+      const listening = new Set<string>();
+      for (let next = this.unheard(listening); next; next = this.unheard(listening)) {
+        await client.query(`LISTEN ${next}`);
+        listening.add(next);
+      }
+      this.client = client;
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
     }
-    this.client = client;
+  }
+
+  /** pg runs one query at a time per client: LISTENs asked for at once go out one after another. */
+  private listen(client: pg.Client, channel: string): void {
+    this.listening = this.listening
+      .then(() => client.query(`LISTEN ${channel}`))
+      .then(
+        () => undefined,
+        (error) => this.scheduleReconnect(error),
+      );
+  }
+
+  private unheard(listening: Set<string>): string | undefined {
+    return [...this.listeners.keys()].find((channel) => !listening.has(channel));
   }
 
   private scheduleReconnect(error: Error): void {

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
-import { AllowRoles, ApiAuthGuard } from '../partners/api-auth.guard.js';
+import { AllowRoles, ApiAuthGuard } from '../access/api-auth.guard.js';
 import { AccountCircuit } from './account-circuit.js';
 
 export interface AccountOverview {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventLogModule } from '../event-log/event-log.module.js';
-import { PartnersModule } from '../partners/partners.module.js';
+import { AccessModule } from '../access/access.module.js';
 import { AccountsController } from './accounts.controller.js';
 import { AccountCircuit } from './account-circuit.js';
 import { AccountSlots } from './account-slots.js';
@@ -11,7 +11,7 @@ import { Dispatcher } from './dispatcher.service.js';
 import { WakeDispatcher } from './wake-dispatcher.handler.js';
 
 @Module({
-  imports: [EventLogModule, PartnersModule],
+  imports: [EventLogModule, AccessModule],
   controllers: [AccountsController],
   providers: [
     CleverTapClient,

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Principal } from '../partners/principal.js';
+import type { Principal } from '../access/principal.js';
 
 /** What the partner is told: an HTTP status, CleverTap's body shape and any extra headers. */
 export interface TriggerReply {

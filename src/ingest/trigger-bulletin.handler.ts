@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
-import { RejectionLog } from '../audit/rejection-log.js';
+import { RejectionLog } from '../rejections/rejection-log.js';
 import { GatewayError } from '../common/gateway.error.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post, Req, Res, UseGuards } from '
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from '../common/gateway.error.js';
-import { type AuthenticatedRequest, PartnerAuthGuard } from '../partners/partner-auth.guard.js';
+import { type AuthenticatedRequest, PartnerAuthGuard } from '../access/partner-auth.guard.js';
 import { TriggerBulletinCommand } from './trigger-bulletin.command.js';
 
 /** `Idempotency-Key` is a structured-field string: `"abc"`; bare tokens are accepted too. */

@@ -1,5 +1,5 @@
 import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { EventFilter } from '../event-log/event-filter.js';
+import { EventFilter } from '../event-log/event-filter.dto.js';
 
 /** The audit filters, plus what a replay needs said out loud. */
 export class ReplayRequestDto extends EventFilter {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { EVENT_SOURCE, SUMMARY_COLUMNS } from '../audit/event-audit.repository.js';
+import { EVENT_SOURCE, SUMMARY_COLUMNS } from '../audit-api/event-audit.repository.js';
 import { QUEUED_CHANNEL } from '../event-log/event-log.repository.js';
-import { eventConditions, type EventFilter } from '../event-log/event-filter.js';
+import { eventConditions } from '../event-log/event-conditions.js';
+import type { EventFilter } from '../event-log/event-filter.dto.js';
 import type { EventStatus } from '../event-log/event-status.js';
 
 export interface ReplayScope {

@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@n
 import { CommandBus } from '@nestjs/cqrs';
 import { GatewayError } from '../common/gateway.error.js';
 import { strictValidation } from '../common/query-validation.pipe.js';
-import { AllowRoles, ApiAuthGuard } from '../partners/api-auth.guard.js';
-import type { AuthenticatedRequest } from '../partners/partner-auth.guard.js';
+import { AllowRoles, ApiAuthGuard } from '../access/api-auth.guard.js';
+import type { AuthenticatedRequest } from '../access/partner-auth.guard.js';
 import { ReplayRequestDto } from './replay-request.dto.js';
 import { ReplayRepository } from './replay.repository.js';
 import { RequestReplayCommand } from './request-replay.command.js';

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Principal } from '../partners/principal.js';
+import type { Principal } from '../access/principal.js';
 import type { ReplayRequestDto } from './replay-request.dto.js';
 import type { ReplayPreview } from './replay.repository.js';
 

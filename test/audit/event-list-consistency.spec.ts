@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { EventAuditRepository } from '../../src/audit/event-audit.repository.js';
-import type { EventFilter } from '../../src/event-log/event-filter.js';
+import { EventAuditRepository } from '../../src/audit-api/event-audit.repository.js';
+import type { EventFilter } from '../../src/event-log/event-filter.dto.js';
 import { EVENT_STATUSES, type EventStatus } from '../../src/event-log/event-status.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 

@@ -5,9 +5,9 @@ import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ChainSealer } from '../../src/audit/chain-sealer.service.js';
-import { exportEvents, verifyExportFile } from '../../src/audit/event-export.js';
-import { generateSigningKey, parseSigningKey } from '../../src/audit/signing-key.js';
+import { ChainSealer } from '../../src/audit-log/chain-sealer.service.js';
+import { exportEvents, verifyExportFile } from '../../src/audit-api/event-export.js';
+import { generateSigningKey, parseSigningKey } from '../../src/audit-log/signing-key.js';
 import { exampleBulletin, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 
 /** Tampering as a superuser would: triggers disabled, rows rewritten behind the gateway's back. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { PartnersRepository } from '../../src/partners/partners.repository.js';
+import { PartnersRepository } from '../../src/access/partners.repository.js';
 import {
   bearer,
   BOOTSTRAP_ADMIN_KEY,

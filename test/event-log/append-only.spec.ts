@@ -1,8 +1,8 @@
 import pg from 'pg';
 import request from 'supertest';
-import { CHAINED_TABLES } from '../../src/audit/audit-chain.js';
-import { ChainSealer } from '../../src/audit/chain-sealer.service.js';
-import { generateSigningKey } from '../../src/audit/signing-key.js';
+import { CHAINED_TABLES } from '../../src/audit-log/audit-chain.js';
+import { ChainSealer } from '../../src/audit-log/chain-sealer.service.js';
+import { generateSigningKey } from '../../src/audit-log/signing-key.js';
 import { exampleBulletin, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 import { waitFor } from '../support/wait-for.js';
 

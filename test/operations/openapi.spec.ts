@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { VENDOR_EXAMPLE } from '../../src/docs/ingest-operation.js';
+import { VENDOR_EXAMPLE } from '../../src/openapi/ingest-operation.js';
 import { exampleBulletin, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 
 /**

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { CleverTapSimulator } from '../../src/simulator/clevertap-simulator.js';
 import { DEFAULT_BUSINESS_EVENTS } from '../../src/simulator/simulator-config.js';
 import { ACCOUNT_ID, startGateway, UPSTREAM_PASSCODE, type GatewayHarness } from '../support/gateway-harness.js';
-import { PartnersRepository } from '../../src/partners/partners.repository.js';
+import { PartnersRepository } from '../../src/access/partners.repository.js';
 import {
   bearer,
   bulletinFor,

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { PartnersRepository } from '../../src/partners/partners.repository.js';
+import { PartnersRepository } from '../../src/access/partners.repository.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 import { bulletinFor, raisedCounts, replayClient, statusCounts, waitForStatus } from './replay-support.js';
 

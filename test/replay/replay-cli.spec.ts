@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { PartnersRepository } from '../../src/partners/partners.repository.js';
+import { PartnersRepository } from '../../src/access/partners.repository.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 import { runCli } from '../support/gateway-process.js';
 import { bulletinFor, raise, raisedCounts, statusCounts, waitForStatus } from './replay-support.js';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
-import { PartnersRepository } from '../../src/partners/partners.repository.js';
+import { PartnersRepository } from '../../src/access/partners.repository.js';
 import { CleverTapSimulator } from '../../src/simulator/clevertap-simulator.js';
 import { ACCOUNT_ID, UPSTREAM_PASSCODE } from '../support/gateway-harness.js';
 import { GatewayProcess, liveGatewayEnv, runCli } from '../support/gateway-process.js';

@@ -1,4 +1,4 @@
-import { PartnersRepository } from '../../src/partners/partners.repository.js';
+import { PartnersRepository } from '../../src/access/partners.repository.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 import { sleep } from '../support/wait-for.js';
 import { insertExhaustedEvents, raisedCounts, replayClient, statusCounts } from './replay-support.js';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
-import { PartnersRepository } from '../../src/partners/partners.repository.js';
-import type { Role } from '../../src/partners/principal.js';
+import { PartnersRepository } from '../../src/access/partners.repository.js';
+import type { Role } from '../../src/access/principal.js';
 import { CleverTapSimulator } from '../../src/simulator/clevertap-simulator.js';
 import { exampleBulletin, type GatewayHarness } from './gateway-harness.js';
 

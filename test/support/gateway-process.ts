@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { DataSource } from 'typeorm';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
-import { PartnersRepository } from '../../src/partners/partners.repository.js';
+import { PartnersRepository } from '../../src/access/partners.repository.js';
 import { ACCOUNT_ID, UPSTREAM_PASSCODE } from './gateway-harness.js';
 
 /**

@@ -4,8 +4,8 @@ import type { GatewayError } from '../common/gateway.error.js';
 import { secretScrubber } from '../common/secret-scrubber.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
-import { SqlConditions } from '../event-log/event-filter.js';
-import { decodeCursor, encodeCursor } from './event-audit.repository.js';
+import { SqlConditions } from '../event-log/event-conditions.js';
+import { decodeCursor, encodeCursor } from '../common/page-cursor.js';
 
 /** Enough of a refused body to see what was wrong, bounded so a flood of junk cannot bloat the log. */
 export const MAX_EXCERPT_BYTES = 2048;

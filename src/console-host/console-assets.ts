@@ -8,7 +8,7 @@ const ASSET_NAME = /^[\w-]+(\.[\w-]+)*\.(js|css|map)$/;
 
 /**
  * Where the built console lives: `dist/console` under the package root. The root is found by walking up
- * from this file, so the same code works from `dist/src/console` (production) and `src/console` (tests).
+ * from this file, so the same code works from `dist/src/console-host` (production) and `src/console-host` (tests).
  */
 @Injectable()
 export class ConsoleAssets {

@@ -1,8 +1,8 @@
 import { Controller, Get, Req, UseGuards } from '@nestjs/common';
 import { GatewayError } from '../common/gateway.error.js';
-import type { AuthenticatedRequest } from '../partners/partner-auth.guard.js';
+import type { AuthenticatedRequest } from '../access/partner-auth.guard.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { AllowRoles, ApiAuthGuard } from '../partners/api-auth.guard.js';
+import { AllowRoles, ApiAuthGuard } from '../access/api-auth.guard.js';
 import { ChainSealer } from './chain-sealer.service.js';
 import { ChainVerifier, type VerificationReport } from './chain-verifier.js';
 import { type RecordedVerification, VerificationLog } from './verification-log.js';

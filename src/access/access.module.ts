@@ -11,4 +11,4 @@ import { WhoAmIController } from './whoami.controller.js';
   providers: [PartnersRepository, KeyAuthenticator, PartnerAuthGuard, ApiAuthGuard],
   exports: [PartnersRepository, KeyAuthenticator, PartnerAuthGuard, ApiAuthGuard],
 })
-export class PartnersModule {}
+export class AccessModule {}

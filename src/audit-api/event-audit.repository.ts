@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { GatewayError } from '../common/gateway.error.js';
-import { eventConditions, type EventFilter, type EventListQuery, LAST_ATTEMPT_JOIN, type SqlConditions } from '../event-log/event-filter.js';
+import { decodeCursor, encodeCursor } from '../common/page-cursor.js';
+import { eventConditions, LAST_ATTEMPT_JOIN, type SqlConditions } from '../event-log/event-conditions.js';
+import type { EventFilter, EventListQuery } from '../event-log/event-filter.dto.js';
 import { EVENT_STATUSES, type EventStatus } from '../event-log/event-status.js';
 
 export interface EventSummary {
@@ -196,18 +197,3 @@ function toSummary(row: Record<string, any>): EventSummary {
 }
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : (value as string));
-
-export function encodeCursor(position: number): string {
-  return Buffer.from(JSON.stringify({ before: position })).toString('base64url');
-}
-
-/** A cursor is opaque to clients; anything that is not one we issued is a 400, not a 500. */
-export function decodeCursor(cursor: string): number {
-  try {
-    const { before } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Number.isSafeInteger(before) && before > 0) return before;
-  } catch {
-    // fall through
-  }
-  throw new GatewayError('invalid_cursor', 400, 'cursor is not valid: use next_cursor from a previous page');
-}

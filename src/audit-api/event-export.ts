@@ -7,9 +7,10 @@ import { pipeline } from 'node:stream/promises';
 import QueryStream from 'pg-query-stream';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { eventConditions, type EventFilter } from '../event-log/event-filter.js';
+import { eventConditions } from '../event-log/event-conditions.js';
+import type { EventFilter } from '../event-log/event-filter.dto.js';
 import { EVENT_SOURCE, SUMMARY_COLUMNS } from './event-audit.repository.js';
-import { publicKeyOf, signText, verifyText } from './signing-key.js';
+import { publicKeyOf, signText, verifyText } from '../audit-log/signing-key.js';
 
 export type ExportFormat = 'ndjson' | 'csv';
 export const EXPORT_FORMAT = 'bulletin-gateway-export/1';

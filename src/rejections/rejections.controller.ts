@@ -2,8 +2,8 @@ import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import { strictValidation } from '../common/query-validation.pipe.js';
-import { ApiAuthGuard, canReadEverything } from '../partners/api-auth.guard.js';
-import type { AuthenticatedRequest } from '../partners/partner-auth.guard.js';
+import { ApiAuthGuard, canReadEverything } from '../access/api-auth.guard.js';
+import type { AuthenticatedRequest } from '../access/partner-auth.guard.js';
 import { RejectionLog } from './rejection-log.js';
 
 class RejectionQuery {
