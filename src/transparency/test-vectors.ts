@@ -25,12 +25,16 @@ const REPLAY = '33333333-3333-4333-8333-333333333333';
 const PAYLOAD_1 = { title: 'Café opening', body: 'Doors open at 9:00', recipients: ['user-1', 'user-2'] };
 const PAYLOAD_2 = { title: 'Maintenance', body: 'Back at noon' };
 
+function event(eventId: string, payload: unknown, receivedAt: string): LeafRecord {
+  return { kind: 'event', event_id: eventId, partner_id: 'partner-a', payload_sha256: payloadSha256(payload), received_at: receivedAt };
+}
+
 function records(): LeafRecord[] {
   return [
-    { kind: 'event', event_id: EVENT_1, partner_id: 'partner-a', payload_sha256: payloadSha256(PAYLOAD_1), received_at: '2026-01-01T00:00:00.000Z' },
+    event(EVENT_1, PAYLOAD_1, '2026-01-01T00:00:00.000Z'),
     { kind: 'attempt', event_id: EVENT_1, attempt: 1, outcome: 'failed', http_status: 503, at: '2026-01-01T00:00:01.000Z' },
     { kind: 'rejection', partner_id: 'partner-b', reason: 'invalid_payload', at: '2026-01-01T00:00:02.000Z' },
-    { kind: 'event', event_id: EVENT_2, partner_id: 'partner-a', payload_sha256: payloadSha256(PAYLOAD_2), received_at: '2026-01-01T00:00:03.000Z' },
+    event(EVENT_2, PAYLOAD_2, '2026-01-01T00:00:03.000Z'),
     { kind: 'attempt', event_id: EVENT_1, attempt: 2, outcome: 'delivered', http_status: 200, at: '2026-01-01T00:00:04.000Z' },
     { kind: 'replay', replay_id: REPLAY, requested_by: 'operator-1', at: '2026-01-01T00:00:05.000Z' },
     { kind: 'replay_item', replay_id: REPLAY, event_id: EVENT_2, at: '2026-01-01T00:00:06.000Z' },
@@ -38,6 +42,16 @@ function records(): LeafRecord[] {
 }
 
 const b64 = (hash: Buffer) => hash.toString('base64');
+const keyStrings = (k: { signingKey: string; verifierKey: string }) => ({
+  signer_key: k.signingKey,
+  verifier_key: k.verifierKey,
+});
+const payloadVector = (eventId: string, payload: unknown) => ({
+  event_id: eventId,
+  payload,
+  canonical_json: canonicalJson(payload).toString('utf8'),
+  payload_sha256: payloadSha256(payload),
+});
 
 export async function buildTestVectors() {
   const log = noteKeyFromSeed(LOG_ORIGIN, LOG_SEED);
@@ -60,19 +74,20 @@ export async function buildTestVectors() {
   };
   return {
     warning: 'TEST ONLY: these keys are published; never trust them for anything real.',
-    log_key: { origin: LOG_ORIGIN, seed_hex: LOG_SEED.toString('hex'), signer_key: log.signingKey, verifier_key: log.verifierKey },
-    witness_key: { name: WITNESS_NAME, seed_hex: WITNESS_SEED.toString('hex'), signer_key: witness.signingKey, verifier_key: witness.verifierKey },
-    payloads: [
-      { event_id: EVENT_1, payload: PAYLOAD_1, canonical_json: canonicalJson(PAYLOAD_1).toString('utf8'), payload_sha256: payloadSha256(PAYLOAD_1) },
-      { event_id: EVENT_2, payload: PAYLOAD_2, canonical_json: canonicalJson(PAYLOAD_2).toString('utf8'), payload_sha256: payloadSha256(PAYLOAD_2) },
-    ],
+    log_key: { origin: LOG_ORIGIN, seed_hex: LOG_SEED.toString('hex'), ...keyStrings(log) },
+    witness_key: { name: WITNESS_NAME, seed_hex: WITNESS_SEED.toString('hex'), ...keyStrings(witness) },
+    payloads: [payloadVector(EVENT_1, PAYLOAD_1), payloadVector(EVENT_2, PAYLOAD_2)],
     entries,
     tree: {
       size,
       root_hash: b64(root),
       roots_by_size: hashes.map((_, i) => b64(rootOf(hashes.slice(0, i + 1)))),
     },
-    inclusion: { index: INCLUSION_INDEX, tree_size: size, proof: (await inclusionProof(INCLUSION_INDEX, size, subtree)).map(b64) },
+    inclusion: {
+      index: INCLUSION_INDEX,
+      tree_size: size,
+      proof: (await inclusionProof(INCLUSION_INDEX, size, subtree)).map(b64),
+    },
     consistency: {
       from: CONSISTENCY_FROM,
       to: size,
