@@ -5,6 +5,7 @@ import {
   leafHash,
   rootOf,
   type SubtreeHash,
+  subtreesRead,
   treeRoot,
   verifyConsistency,
   verifyInclusion,
@@ -137,6 +138,21 @@ describe('the Merkle tree of RFC 9162', () => {
       [4, 5],
       [6, 7],
     ]);
+  });
+
+  it('reads O(log n) subtrees per proof, which can be listed ahead to fetch in one query', async () => {
+    for (let size = 1; size <= MAX; size++) {
+      const bound = 2 * Math.ceil(Math.log2(size)) + 1;
+      for (let index = 0; index < size; index++) {
+        const ranges = await subtreesRead((get) => inclusionProof(index, size, get));
+        expect(ranges.length).toBeLessThanOrEqual(bound);
+        const requests: [number, number][] = [];
+        await inclusionProof(index, size, store(requests));
+        expect(new Set(requests.map(String))).toEqual(new Set(ranges.map(String)));
+      }
+      for (let from = 1; from < size; from++)
+        expect((await subtreesRead((get) => consistencyProof(from, size, get))).length).toBeLessThanOrEqual(bound);
+    }
   });
 
   it('refuses proofs for leaves and sizes outside the tree', async () => {

@@ -137,6 +137,20 @@ async function subproof(
   return [...(await subproof(m - k, start + k, end, false, subtree)), await subtree(start, start + k)];
 }
 
+/**
+ * The complete aligned subtrees, as [start, end) pairs, that a proof generator reads: a store can fetch
+ * them in one query, then answer the generator from memory. They depend only on the sizes, never on
+ * the hashes. Each proof touches at most one ragged right edge, so this is O(log n) ranges.
+ */
+export async function subtreesRead(generate: (subtree: SubtreeHash) => Promise<unknown>): Promise<[number, number][]> {
+  const ranges: [number, number][] = [];
+  await generate((start, end) => {
+    if (!ranges.some(([s, e]) => s === start && e === end)) ranges.push([start, end]);
+    return Buffer.alloc(HASH_SIZE);
+  });
+  return ranges;
+}
+
 function checkSize(size: number): void {
   if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`tree size ${size} is not a whole number`);
 }

@@ -1,5 +1,6 @@
 import {
   addSignatures,
+  appendSignatureLines,
   generateNoteKey,
   keyId,
   NoteError,
@@ -97,6 +98,17 @@ describe('signed notes (C2SP signed-note, interoperable with Go sumdb/note)', ()
     const opened = openNote(both, [parseVerifierKey(a.verifierKey), parseVerifierKey(b.verifierKey)]);
     expect(opened.verified.map((s) => s.name)).toEqual(['a.example/log', 'b.example/witness']);
     expect(parseNote(both).signatures).toHaveLength(2);
+  });
+
+  it('appends signature lines made elsewhere, checking their form', () => {
+    const peter = parseVerifierKey(PETER_VKEY);
+    const enoch = parseVerifierKey(ENOCH_VKEY);
+    const both = appendSignatureLines(`${TEXT}\n${PETER_SIG}`, ENOCH_SIG);
+    expect(both).toBe(`${TEXT}\n${PETER_SIG}${ENOCH_SIG}`);
+    expect(appendSignatureLines(both, ENOCH_SIG)).toBe(both);
+    expect(openNote(both, [peter, enoch]).verified).toHaveLength(2);
+    expect(() => appendSignatureLines(both, 'not a signature\n')).toThrow(/malformed/);
+    expect(() => appendSignatureLines(both, ENOCH_SIG.slice(0, -1))).toThrow(/malformed/);
   });
 
   it('rejects mangled key strings without echoing the secret', () => {

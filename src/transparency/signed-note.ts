@@ -221,6 +221,21 @@ export function addSignatures(note: string, ...signers: NoteSigner[]): string {
   return `${text}\n${kept.join('')}${signers.map((s) => signatureLine(text, s)).join('')}`;
 }
 
+/**
+ * Adds signature lines made elsewhere (a witness answering with its cosignature line, say) to a signed
+ * note. The lines are checked for form only; replacing one by the same (name, key ID) as addSignatures does.
+ * Whoever serves the result should still open it with the witnesses' keys before trusting it.
+ */
+export function appendSignatureLines(note: string, lines: string): string {
+  if (!lines.endsWith('\n')) throw new NoteError('malformed signature lines: must end in a newline');
+  const added = lines.slice(0, -1).split('\n').map(parseSignatureLine);
+  const { text, signatures } = parseNote(note);
+  const replaced = (s: NoteSignature) => added.some((a) => a.name === s.name && a.keyId === s.keyId);
+  const all = [...signatures.filter((s) => !replaced(s)), ...added];
+  if (all.length > MAX_SIGNATURES) throw new NoteError(`malformed note: more than ${MAX_SIGNATURES} signatures`);
+  return `${text}\n${all.map(formatSignatureLine).join('')}`;
+}
+
 function signatureLine(text: string, signer: NoteSigner): string {
   if (!isValidKeyName(signer.name)) throw new NoteError('signer name must be non-empty, without white space or "+"');
   return formatSignatureLine({ name: signer.name, keyId: signer.keyId, signature: signer.sign(Buffer.from(text, 'utf8')) });
