@@ -1,11 +1,51 @@
 /**
+ * Every code the gateway answers with, stable for clients and dashboards (`events_rejected_total{code}`).
+ * On /v1 it is the problem's `code`; on the ingest route it is logged and counted, and the body keeps
+ * CleverTap's shape.
+ */
+export type ErrorCode =
+  /** The body or a parameter is not valid; the message names what. */
+  | 'invalid_request'
+  /** The body is not JSON. */
+  | 'malformed_json'
+  /** The body could not be read as the declared content type. */
+  | 'malformed_body'
+  | 'unsupported_media_type'
+  | 'unsupported_encoding'
+  | 'payload_too_large'
+  /** No valid gateway key. */
+  | 'unauthenticated'
+  /** The key is valid but may not do this (role, or an account it is not bound to). */
+  | 'forbidden'
+  /** No such resource, or one the caller may not see (a partner never learns which). */
+  | 'not_found'
+  /** The ingest request names no CleverTap account. */
+  | 'account_missing'
+  /** The account named is not configured in this gateway. */
+  | 'account_not_configured'
+  | 'invalid_idempotency_key'
+  /** The Idempotency-Key was used before with another body. */
+  | 'idempotency_key_reused'
+  /** The first request with this Idempotency-Key is still being processed. */
+  | 'idempotency_key_in_progress'
+  /** A list cursor that this gateway did not issue. */
+  | 'invalid_cursor'
+  /** The database does not answer: retry later (always safe with an Idempotency-Key). */
+  | 'database_unavailable'
+  /** The console was not built (`npm run build`). */
+  | 'console_not_built'
+  /** Another HTTP error raised by the framework (e.g. 405, 414). */
+  | 'http_error'
+  | 'internal_error';
+
+/**
  * The one exception type of the gateway: a stable string code for clients and logs, the HTTP status,
  * and a message safe to show (never a secret). The global filter renders it in CleverTap's shape on
  * the ingest route and as problem+json elsewhere.
  */
 export class GatewayError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly httpStatus: number,
     message: string,
   ) {

@@ -1,4 +1,4 @@
-/** CleverTap's regional API hosts (shared/reference/clevertap-facts.md). */
+/** CleverTap's regional API hosts. */
 export const CLEVERTAP_REGIONS = {
   in1: 'https://in1.api.clevertap.com',
   sg1: 'https://sg1.api.clevertap.com',

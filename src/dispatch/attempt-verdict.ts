@@ -2,7 +2,7 @@ import type { DispatchSettings } from '../config/gateway-config.js';
 import type { AttemptOutcome, EventStatus } from '../event-log/event-status.js';
 import { CleverTapClient, type UpstreamResult } from './clevertap-client.js';
 
-/** What one upstream attempt amounted to (design §3), with the details the log keeps. */
+/** What one upstream attempt amounted to (see docs/runbook.md for each outcome), with the details the log keeps. */
 export interface AttemptVerdict {
   outcome: AttemptOutcome;
   httpStatus?: number;

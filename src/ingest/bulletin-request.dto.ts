@@ -63,7 +63,7 @@ class BulletinWhen implements ValidatorConstraintInterface {
 const required = (field: string) => ({ message: `${field} is required and must be a non-empty string` });
 
 /**
- * The Bulletins request body (shared/reference/clevertap-bulletins-api.txt). Fields are validated in
+ * The Bulletins request body, as CleverTap documents it. Fields are validated in
  * this order and the first problem is reported, naming its field.
  */
 export class BulletinRequestDto {

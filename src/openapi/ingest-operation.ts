@@ -2,7 +2,7 @@ import type { OperationObject, SchemaObject, SecurityRequirementObject } from '@
 
 const EVENT_ID = '0b8f3c5e-6a1d-4c2e-9f7a-2d4b6e8f0a1c';
 
-/** The example payload of CleverTap's Bulletins page (shared/reference/clevertap-bulletins-api.txt). */
+/** The example payload of CleverTap's Bulletins documentation page. */
 export const VENDOR_EXAMPLE = {
   business_event: 'Program Released',
   name: 'Sa Re Ga Ma episode 12',

@@ -3,7 +3,7 @@ import type { FaultRule } from '../../src/simulator/simulator-config.js';
 import { exampleBulletin, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 import { sleep, waitFor } from '../support/wait-for.js';
 
-/** Each fault the simulator can inject, and the outcome design §3 prescribes for it. */
+/** Each fault the simulator can inject, and the outcome docs/runbook.md prescribes for it. */
 describe('what the dispatcher does with each upstream fault', () => {
   let gateway: GatewayHarness;
   let key: string;

@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 export const ACCOUNT_ID = 'sim-account';
 export const UPSTREAM_PASSCODE = 'real-clevertap-passcode-of-the-account';
 
-/** The vendor page's example payload (shared/reference/clevertap-bulletins-api.txt). */
+/** The example payload of CleverTap's Bulletins documentation page. */
 export const exampleBulletin = () => ({
   business_event: 'Program Released',
   name: 'Sa Re Ga Ma episode 12',
