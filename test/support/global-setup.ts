@@ -8,11 +8,14 @@ import pg from 'pg';
 /**
  * One Postgres server for the run: the one DATABASE_URL names, or a throwaway embedded one. Each test
  * file then gets a fresh database of its own (test-database.ts), because the log tables refuse the
- * DELETE and TRUNCATE that tests would otherwise clean up with.
+ * DELETE and TRUNCATE that tests would otherwise clean up with. Leftovers of an earlier run (test
+ * databases and the migrated template they are cloned from) are dropped first.
  *
  * Jest loads this file outside its module mapper, so it imports packages only, not src/.
  */
 export default async function globalSetup(): Promise<void> {
+  // Each lane that needs Postgres names this file; the first one to run starts the server for all.
+  if (process.env.TEST_DATABASE_SERVER_URL) return;
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const port = await freePort();
