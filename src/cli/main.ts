@@ -9,6 +9,7 @@ import { runMigrations } from '../database/run-migrations.js';
 import { PartnersRepository } from '../access/partners.repository.js';
 import { ROLES, type Role } from '../access/principal.js';
 import { runSimulator } from '../simulator/run-simulator.js';
+import { registerAuditClientCommands } from './audit-client-commands.js';
 import { ChainSealer } from '../audit-log/chain-sealer.service.js';
 import { ChainVerifier } from '../audit-log/chain-verifier.js';
 import { exportEvents, type ExportFormat, verifyExportFile } from '../audit-api/event-export.js';
@@ -272,6 +273,8 @@ program
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+
+registerAuditClientCommands(program);
 
 await program.parseAsync(process.argv).catch((error: Error) => {
   console.error(`bulletin-gateway: ${error.message}`);
