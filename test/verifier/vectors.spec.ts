@@ -9,6 +9,7 @@ import canonicalize from 'canonicalize';
 import {
   EMPTY_ROOT,
   VerificationError,
+  assertNoDuplicateMembers,
   canonicalJson,
   checkReceiptMatchesEvent,
   cosignatureMessage,
@@ -567,6 +568,16 @@ describe('rejections', () => {
       const old = note(text, logSignatureLine(logKey, text));
       verifyEntriesAgainstCheckpoint(entryLines.slice(0, 6), old, LOG);
       rejects(() => verifyEntriesAgainstCheckpoint(entryLines, old, LOG), 'entries_count');
+    });
+    it('a record with a repeated member name (I-JSON)', () => {
+      const bad = ndjson.replace('"kind":"attempt","event_id"', '"kind":"attempt","kind":"attempt","event_id"');
+      expect(bad).not.toBe(ndjson);
+      rejects(() => verifyEntriesAgainstCheckpoint(bad, cp, LOG), 'bad_json');
+      const nested = JSON.stringify({ checkpoint: cp, entries: [] }).replace('"entries":[]', '"entries":[],"entries":[]');
+      rejects(() => verifyEventProof(nested, LOG), 'bad_json');
+      // The same name in different objects, or as a string value, is fine; escapes are decoded first.
+      assertNoDuplicateMembers('{"kind":"x","a":{"kind":1,"s":"\\"kind\\""},"b":[{"kind":2},"kind",{"kind":3}]}');
+      rejects(() => assertNoDuplicateMembers('{"kind":1,"\\u006bind":2}'), 'bad_json');
     });
     it('an empty line in the NDJSON', () => {
       rejects(() => verifyEntriesAgainstCheckpoint(ndjson.replace('\n', '\n\n'), cp, LOG), 'bad_ndjson');

@@ -33,9 +33,23 @@
  *        checkReceiptMatchesEvent(receipt, eventRecord)
  *   §9/§10 verifyEntriesAgainstCheckpoint(entries, checkpointNote, logVkey, policy?) full audit
  *        verifyEventProof(proofJson, logVkey, options?)  GET /v1/events/:id/proof
- *        parseNdjson(text)
+ *        parseNdjson(text)                 (JSON text with repeated member names is refused)
  *
  * Hashes may be passed either as base64 strings (validated strictly, 32 bytes) or as 32-byte buffers.
+ *
+ * Typical live use (sizes and roots always come from checkpoints you verified, never from a proof body):
+ *
+ *   const policy = { witnesses: [W1_VKEY, W2_VKEY], quorum: 1 };
+ *   const cp = verifyCheckpoint(await (await fetch(`${base}/v1/audit/checkpoint`)).text(), LOG_VKEY, policy);
+ *   const c = await (await fetch(`${base}/v1/audit/consistency?from=${kept.size}&to=${cp.size}`)).json();
+ *   verifyConsistency(kept.size, cp.size, c.proof, kept.rootHash, cp.rootHash);   // monitor (§10)
+ *   verifyEventProof(await (await fetch(`${base}/v1/events/${id}/proof`)).text(), LOG_VKEY,
+ *                    { ...policy, eventId: id, payload, receipt });                 // check an event (§10)
+ *   verifyEntriesAgainstCheckpoint(await (await fetch(`${base}/v1/audit/entries?from=0&to=${cp.size}`)).text(),
+ *                                  cp.note, LOG_VKEY, policy);                      // full audit (§10)
+ *
+ * JSON bodies given as text are refused if any object repeats a member name (RFC 8785 assumes I-JSON,
+ * RFC 7493; parsers disagree on which duplicate wins, so a record could hash one way and display another).
  */
 import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { Buffer } from 'node:buffer';
@@ -674,12 +688,46 @@ export interface EventProof {
   entries: ProofEntry[];
 }
 
+/** Refuses JSON text (already known to be valid) in which an object repeats a member name. */
+export function assertNoDuplicateMembers(text: string, what = 'JSON'): void {
+  const stack: Array<Set<string> | null> = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (expectKey) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        const members = stack[stack.length - 1]!;
+        if (members.has(key)) fail('bad_json', `${what}: duplicate member name ${JSON.stringify(key)}`);
+        members.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (ch === '{') {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (ch === '[') {
+      stack.push(null);
+    } else if (ch === '}' || ch === ']') {
+      stack.pop();
+      expectKey = false;
+    } else if (ch === ',') {
+      expectKey = stack[stack.length - 1] instanceof Set;
+    }
+  }
+}
+
 function parseJson(text: string, what: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     fail('bad_json', `${what}: ${(e as Error).message}`);
   }
+  assertNoDuplicateMembers(text, what);
+  return value;
 }
 
 /** NDJSON: one JSON object per line; a final newline is allowed, empty lines are not. */
