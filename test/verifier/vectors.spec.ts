@@ -324,6 +324,13 @@ describe('rejections', () => {
       rejects(() => verifyConsistency(c.from, 6, c.proof, c.old_root, V.tree.roots_by_size[5]), 'bad_consistency');
       rejects(() => verifyConsistency(2, c.to, c.proof, c.old_root, c.new_root), 'bad_consistency');
     });
+    it('a truncated proof ending at an interior node is not a proof for the larger size', () => {
+      // [leaf 2, MTH(0..1)] really does lead from leaf 3 to MTH(0..3), the root of size 4, not of size 7.
+      verifyInclusion(index, 4, leaf, proof.slice(0, 2), V.tree.roots_by_size[3]);
+      rejects(() => verifyInclusion(index, tree_size, leaf, proof.slice(0, 2), V.tree.roots_by_size[3]), 'bad_inclusion');
+      verifyConsistency(c.from, 4, c.proof.slice(0, 3), c.old_root, V.tree.roots_by_size[3]);
+      rejects(() => verifyConsistency(c.from, c.to, c.proof.slice(0, 3), c.old_root, V.tree.roots_by_size[3]), 'bad_consistency');
+    });
     it('§7.2 edges: from > to, from = to, from = 0', () => {
       rejects(() => verifyConsistency(7, 3, c.proof, c.new_root, c.old_root), 'bad_consistency');
       verifyConsistency(7, 7, [], c.new_root, c.new_root);
