@@ -60,7 +60,7 @@ describe('the audit format test vectors', () => {
     const witness = parseWitnessVerifier(v.witness_key.verifier_key);
     const opened = openCheckpoint(v.checkpoint.cosigned_note, logKey, [witness], 1);
     expect(opened.checkpoint.rootHash.toString('base64')).toBe(v.tree.root_hash);
-    expect(opened.cosignatures.map(cosignatureTimestamp)).toEqual([v.checkpoint.cosignature_time]);
+    expect(opened.cosignatures.map(cosignatureTimestamp)).toEqual([BigInt(v.checkpoint.cosignature_time)]);
     expect(openReceipt(v.receipt.signed_note, logKey).payloadSha256).toBe(v.payloads[0].payload_sha256);
   });
 });
