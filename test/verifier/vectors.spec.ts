@@ -21,6 +21,7 @@ import {
   openNote,
   ed25519NoteVerifier,
   parseCheckpointText,
+  parseNdjson,
   parseNote,
   parseReceiptText,
   parseVerifierKey,
@@ -93,12 +94,17 @@ function eventProofBody(eventId: string, checkpoint = V.checkpoint.cosigned_note
   const entries = clone(entryLines)
     .filter((e) => e.record.event_id === eventId)
     .map((e) => ({ ...e, inclusion: inclusionPath(e.index, leafHashes).map(encodeBase64) }));
-  return { checkpoint, entries };
+  return { event_id: eventId, checkpoint, entries };
 }
 
 const EVENT1 = V.payloads[0].event_id as string;
 const EVENT2 = V.payloads[1].event_id as string;
 const witnessPolicy = { witnesses: [WITNESS], quorum: 1 };
+const WITNESS2 = V.second_witness_key.verifier_key as string;
+const bothWitnesses = { witnesses: [WITNESS, WITNESS2], quorum: 2 };
+/** The two proofs the first vectors had: entry 3 in the tree of 7, and 3 → 7. */
+const INCLUSION_3: Json = V.inclusion_proofs.find((p: Json) => p.index === 3 && p.tree_size === 7);
+const CONSISTENCY_3_7: Json = V.consistency_proofs.find((c: Json) => c.from === 3 && c.to === 7);
 
 describe('test vectors (docs/audit-format-vectors.json)', () => {
   describe('§2 keys', () => {
@@ -152,12 +158,12 @@ describe('test vectors (docs/audit-format-vectors.json)', () => {
 
   describe('§7 proofs', () => {
     it('inclusion proof for entry 3 in the tree of 7', () => {
-      const { index, tree_size, proof } = V.inclusion;
+      const { index, tree_size, proof } = INCLUSION_3;
       verifyInclusion(index, tree_size, V.entries[index].leaf_hash, proof, V.tree.root_hash);
       expect(inclusionPath(index, leafHashes).map(encodeBase64)).toEqual(proof); // RFC 9162 §2.1.3.1 PATH
     });
     it('consistency proof from 3 to 7', () => {
-      const c = V.consistency;
+      const c = CONSISTENCY_3_7;
       expect(c.old_root).toBe(V.tree.roots_by_size[c.from - 1]);
       expect(c.new_root).toBe(V.tree.roots_by_size[c.to - 1]);
       verifyConsistency(c.from, c.to, c.proof, c.old_root, c.new_root);
@@ -225,13 +231,124 @@ describe('test vectors (docs/audit-format-vectors.json)', () => {
     });
     it('GET /v1/events/:id/proof for the second event (entries 3, 6), entry 3 using the vector inclusion proof', () => {
       const body = eventProofBody(EVENT2);
-      expect(body.entries[0].inclusion).toEqual(V.inclusion.proof);
+      expect(body.entries[0].inclusion).toEqual(INCLUSION_3.proof);
       const r = verifyEventProof(body, LOG, { ...witnessPolicy, eventId: EVENT2, payload: V.payloads[1].payload });
       expect(r.entries.map((e) => [e.index, e.kind])).toEqual([
         [3, 'event'],
         [6, 'replay_item'],
       ]);
     });
+  });
+});
+
+describe('test vectors added with the settled spec (§12)', () => {
+  const secondWitnessKey = parseSignerKey(V.second_witness_key.signer_key);
+
+  it('the second witness key derives from its published seed', () => {
+    expect(secondWitnessKey.vkey).toBe(WITNESS2);
+    expect(keyFromSeed(V.second_witness_key.name, 0x04, Buffer.from(V.second_witness_key.seed_hex, 'hex')).skey).toBe(V.second_witness_key.signer_key);
+  });
+
+  it.each((V.inclusion_proofs as Json[]).map((p) => [p.index, p.tree_size, p]))('inclusion proof for entry %i in the tree of %i', (_i, _n, p) => {
+    expect(p.leaf_hash).toBe(V.entries[p.index].leaf_hash);
+    expect(p.root).toBe(V.tree.roots_by_size[p.tree_size - 1]);
+    verifyInclusion(p.index, p.tree_size, p.leaf_hash, p.proof, p.root);
+    expect(inclusionPath(p.index, leafHashes.slice(0, p.tree_size)).map(encodeBase64)).toEqual(p.proof);
+  });
+
+  it('covers every index of the tree of 7, and the empty proof of the tree of 1', () => {
+    expect((V.inclusion_proofs as Json[]).map((p) => `${p.index}/${p.tree_size}`)).toEqual(['0/7', '1/7', '2/7', '3/7', '4/7', '5/7', '6/7', '0/1']);
+    expect(V.inclusion_proofs[7].proof).toEqual([]);
+  });
+
+  it.each((V.consistency_proofs as Json[]).map((c) => [c.from, c.to, c]))('consistency proof from %i to %i', (_f, _t, c) => {
+    const rootOf = (n: number) => (n === 0 ? encodeBase64(EMPTY_ROOT) : V.tree.roots_by_size[n - 1]);
+    expect([c.old_root, c.new_root]).toEqual([rootOf(c.from), rootOf(c.to)]);
+    verifyConsistency(c.from, c.to, c.proof, c.old_root, c.new_root);
+    const expected = c.from === 0 || c.from === c.to ? [] : consistencyProof(c.from, leafHashes.slice(0, c.to)).map(encodeBase64);
+    expect(c.proof).toEqual(expected);
+  });
+
+  it('exercise a power-of-two from (§7.2 step 2) and both edges', () => {
+    const pairs = (V.consistency_proofs as Json[]).map((c) => [c.from, c.to]);
+    expect(pairs).toEqual(expect.arrayContaining([[4, 7], [1, 7], [7, 7], [0, 7]]));
+    rejects(() => verifyConsistency(4, 7, V.consistency_proofs[1].proof, V.tree.roots_by_size[2], V.tree.root_hash), 'bad_consistency');
+  });
+
+  it('the checkpoint cosigned by both witnesses meets 2 of 2; the one cosigned once meets 1 of 2 only', () => {
+    const both = V.checkpoint.cosigned_by_both_note as string;
+    const line = cosignatureLine(secondWitnessKey, V.checkpoint.text, BigInt(V.checkpoint.second_cosignature_time));
+    expect(both).toBe(V.checkpoint.cosigned_note + line);
+    const cp = verifyCheckpoint(both, LOG, bothWitnesses);
+    expect(cp.cosignatures.map((c) => [c.name, c.timestamp])).toEqual([
+      [V.witness_key.name, BigInt(V.checkpoint.cosignature_time)],
+      [V.second_witness_key.name, BigInt(V.checkpoint.second_cosignature_time)],
+    ]);
+    verifyCheckpoint(V.checkpoint.cosigned_note, LOG, { ...bothWitnesses, quorum: 1 });
+    rejects(() => verifyCheckpoint(V.checkpoint.cosigned_note, LOG, bothWitnesses), 'quorum_not_met');
+  });
+
+  it('the size-0 checkpoint is signed, with the empty root, and an empty entries body matches it', () => {
+    const cp = verifyCheckpoint(V.empty_checkpoint.signed_note, LOG);
+    expect([cp.size, cp.root, cp.text]).toEqual([0, encodeBase64(EMPTY_ROOT), V.empty_checkpoint.text]);
+    expect(V.tree.empty_root_hash).toBe(encodeBase64(EMPTY_ROOT));
+    expect(verifyEntriesAgainstCheckpoint('', V.empty_checkpoint.signed_note, LOG).entries).toEqual([]);
+    verifyConsistency(0, 0, [], EMPTY_ROOT, EMPTY_ROOT);
+    rejects(() => verifyConsistency(0, 0, [], V.tree.root_hash, V.tree.root_hash), 'bad_consistency');
+  });
+
+  it('the record with non-ASCII text and escapes hashes as its leaf input', () => {
+    const e = V.escapes_record;
+    expect(leafInput(e.record).toString('utf8')).toBe(e.leaf_input);
+    expect(canonicalize(e.record)).toBe(e.leaf_input);
+    expect(encodeBase64(leafHash(e.record))).toBe(e.leaf_hash);
+    for (const raw of ['\u007f', '\u00a0', '\u2028', '\u{1f600}', '\\u0007', '\\n', '\\t', '\\"', '\\\\'])
+      expect(e.leaf_input).toContain(raw);
+  });
+
+  describe('route bodies (§9)', () => {
+    const r = V.routes;
+    it('GET /v1/audit/checkpoint: the latest checkpoint with the cosignatures collected', () => {
+      expect(verifyCheckpoint(r.checkpoint, LOG, bothWitnesses).size).toBe(7);
+    });
+    it('GET /v1/audit/consistency?from=3&to=7: echoed sizes match the query; roots come from own checkpoints', () => {
+      expect([r.consistency.from, r.consistency.to]).toEqual([3, 7]);
+      verifyConsistency(3, 7, r.consistency.proof, V.tree.roots_by_size[2], verifyCheckpoint(r.checkpoint, LOG).root);
+    });
+    it('GET /v1/events/:id/proof: verifies from its text with quorum 2, payload and receipt', () => {
+      const v = verifyEventProof(JSON.stringify(r.event_proof), LOG, {
+        ...bothWitnesses,
+        eventId: EVENT1,
+        payload: V.payloads[0].payload,
+        receipt: V.receipt.signed_note,
+      });
+      expect(v.entries.map((e) => [e.index, e.kind])).toEqual([
+        [0, 'event'],
+        [1, 'attempt'],
+        [4, 'attempt'],
+      ]);
+      expect(r.event_proof).toEqual(eventProofBody(EVENT1, r.checkpoint));
+    });
+    it('GET /v1/audit/entries?from=0&to=7: NDJSON, every line ending in a newline, recomputes the root', () => {
+      expect(r.entries.endsWith('\n')).toBe(true);
+      expect(r.entries.split('\n').length).toBe(8);
+      verifyEntriesAgainstCheckpoint(r.entries, r.checkpoint, LOG, bothWitnesses);
+    });
+  });
+
+  describe('negative cases: each is rejected', () => {
+    const run: Record<string, (input: Json, n: Json) => unknown> = {
+      checkpoint: (input, n) => verifyCheckpoint(input, LOG, { witnesses: n.witnesses ?? [], quorum: n.quorum ?? 0 }),
+      receipt: (input) => verifyReceipt(input, LOG),
+      verifier_key: (input) => parseVerifierKey(input),
+      entries_line: (input) => parseNdjson(input),
+      inclusion: (i) => verifyInclusion(i.index, i.tree_size, i.leaf_hash, i.proof, i.root),
+      consistency: (c) => verifyConsistency(c.from, c.to, c.proof, c.old_root, c.new_root),
+    };
+    it('has a check this verifier knows for every case', () => {
+      expect((V.negative as Json[]).every((n) => n.check in run && typeof n.reason === 'string')).toBe(true);
+    });
+    it.each((V.negative as Json[]).map((n) => [n.name, n]))('%s', (_name, n) => rejects(() => run[n.check]!(n.input, n)));
   });
 });
 
@@ -289,9 +406,9 @@ describe('rejections', () => {
   });
 
   describe('tampered proof', () => {
-    const { index, tree_size, proof } = V.inclusion;
+    const { index, tree_size, proof } = INCLUSION_3;
     const leaf = V.entries[index].leaf_hash;
-    const c = V.consistency;
+    const c = CONSISTENCY_3_7;
     it.each([0, 1, 2])('inclusion: flipped byte in proof hash %i', (k) => {
       const p = [...proof];
       p[k] = flipB64(p[k], 31);
@@ -449,10 +566,10 @@ describe('rejections', () => {
     it('a log key signature is not accepted as a cosignature (different key ID)', () => {
       rejects(() => verifyCheckpoint(base, LOG, { witnesses: [keyFromSeed(ORIGIN, 0x04, Buffer.alloc(32, 1)).vkey], quorum: 1 }), 'quorum_not_met');
     });
-    it('future cosignature times can be refused', () => {
-      verifyCheckpoint(V.checkpoint.cosigned_note, LOG, { ...witnessPolicy, now: 1767225600 });
-      rejects(() => verifyCheckpoint(V.checkpoint.cosigned_note, LOG, { ...witnessPolicy, now: 1767225599 }), 'future_cosignature');
-      verifyCheckpoint(V.checkpoint.cosigned_note, LOG, { ...witnessPolicy, now: 1767225599, maxFutureSeconds: 60 });
+    it('future cosignature times can be refused, with 5 minutes of clock skew by default (§6)', () => {
+      verifyCheckpoint(V.checkpoint.cosigned_note, LOG, { ...witnessPolicy, now: 1767225600 - 300 });
+      rejects(() => verifyCheckpoint(V.checkpoint.cosigned_note, LOG, { ...witnessPolicy, now: 1767225600 - 301 }), 'future_cosignature');
+      rejects(() => verifyCheckpoint(V.checkpoint.cosigned_note, LOG, { ...witnessPolicy, now: 1767225599, maxFutureSeconds: 0 }), 'future_cosignature');
     });
     it('quorum larger than the pinned set is a policy error', () => {
       rejects(() => verifyCheckpoint(V.checkpoint.cosigned_note, LOG, { witnesses: [WITNESS], quorum: 2 }), 'bad_policy');
@@ -589,6 +706,9 @@ describe('rejections', () => {
     it('an empty line in the NDJSON', () => {
       rejects(() => verifyEntriesAgainstCheckpoint(ndjson.replace('\n', '\n\n'), cp, LOG), 'bad_ndjson');
     });
+    it('a last line without its final newline (§9: every line ends in \\n)', () => {
+      rejects(() => verifyEntriesAgainstCheckpoint(ndjson.slice(0, -1), cp, LOG), 'bad_ndjson');
+    });
     it('a flipped checkpoint signature', () => {
       rejects(() => verifyEntriesAgainstCheckpoint(ndjson, flipSignature(cp, 0, 50), LOG), 'bad_signature');
     });
@@ -598,8 +718,36 @@ describe('rejections', () => {
   describe('event proof (GET /v1/events/:id/proof)', () => {
     it('an entry about another event', () => {
       const body = eventProofBody(EVENT1);
-      body.entries.push({ ...entryLines[3], inclusion: inclusionPath(3, leafHashes).map(encodeBase64) });
+      body.entries.splice(2, 0, { ...entryLines[3], inclusion: inclusionPath(3, leafHashes).map(encodeBase64) });
       rejects(() => verifyEventProof(body, LOG), 'wrong_event');
+    });
+    it('a body without event_id, or for another id than requested (§9)', () => {
+      const { event_id: _omitted, ...body } = eventProofBody(EVENT1);
+      rejects(() => verifyEventProof(body, LOG), 'bad_proof_body');
+      rejects(() => verifyEventProof({ ...eventProofBody(EVENT1), event_id: EVENT2 }, LOG), 'wrong_event');
+    });
+    it('entries out of index order, or an index twice (§9)', () => {
+      const swapped = eventProofBody(EVENT1);
+      [swapped.entries[1], swapped.entries[2]] = [swapped.entries[2], swapped.entries[1]];
+      rejects(() => verifyEventProof(swapped, LOG), 'bad_entry');
+      const twice = eventProofBody(EVENT1);
+      twice.entries.splice(1, 0, clone(twice.entries[1]));
+      rejects(() => verifyEventProof(twice, LOG), 'bad_entry');
+    });
+    it('a kind an event proof never holds (§9: event, attempt, replay_item)', () => {
+      const body = eventProofBody(EVENT2);
+      body.entries.splice(1, 0, { ...clone(entryLines[5]), inclusion: inclusionPath(5, leafHashes).map(encodeBase64) });
+      body.entries[1].record.event_id = EVENT2; // even if it named the event, a replay record may not appear
+      rejects(() => verifyEventProof(body, LOG), 'bad_entry');
+    });
+    it('two event entries for one event (§9: exactly one)', () => {
+      const records = [V.entries[0].record, V.entries[0].record];
+      const hashes = records.map((r) => leafHash(r));
+      const text = `${ORIGIN}\n2\n${encodeBase64(merkleRoot(hashes))}\n`;
+      const entries = records.map((record, index) => ({ index, kind: 'event', record, inclusion: inclusionPath(index, hashes).map(encodeBase64) }));
+      const body = { event_id: EVENT1, checkpoint: note(text, logSignatureLine(logKey, text)), entries };
+      rejects(() => verifyEventProof(body, LOG), 'no_event_entry');
+      verifyEventProof({ ...body, entries: entries.slice(0, 1) }, LOG);
     });
     it('the proof of one event presented for another id', () => {
       rejects(() => verifyEventProof(eventProofBody(EVENT2), LOG, { eventId: EVENT1 }), 'wrong_event');

@@ -452,18 +452,18 @@ export function verifyConsistency(from: number, to: number, proof: readonly Hash
   const newH = toHash(newRoot, 'new root');
   const path = toProof(proof, 'consistency proof');
   if (from > to) fail('bad_consistency', `from ${from} > to ${to}`);
+  if (from === 0) {
+    // §7.2 edge: empty proof, old root is the empty tree's root (for 0 -> 0 the from = to rule applies too).
+    if (path.length !== 0) fail('bad_consistency', 'from = 0 needs an empty proof');
+    if (!oldH.equals(EMPTY_ROOT)) fail('bad_consistency', 'from = 0 but the old root is not SHA-256("")');
+  }
   if (from === to) {
     // §7.2 edge: empty proof, equal roots.
     if (path.length !== 0) fail('bad_consistency', 'from = to needs an empty proof');
     if (!oldH.equals(newH)) fail('bad_consistency', 'from = to but the roots differ');
     return;
   }
-  if (from === 0) {
-    // §7.2 edge: empty proof, old root is the empty tree's root.
-    if (path.length !== 0) fail('bad_consistency', 'from = 0 needs an empty proof');
-    if (!oldH.equals(EMPTY_ROOT)) fail('bad_consistency', 'from = 0 but the old root is not SHA-256("")');
-    return;
-  }
+  if (from === 0) return;
   if (path.length === 0) fail('bad_consistency', 'empty proof');
   if (isPowerOfTwo(from)) path.unshift(oldH);
   let fn = from - 1;
@@ -534,6 +534,7 @@ export function cosignatureMessage(checkpointText: string, timestamp: bigint | n
 }
 
 const MAX_TIMESTAMP = 2n ** 63n - 1n; // tlog-cosignature: MUST NOT exceed 2^63 - 1
+const DEFAULT_MAX_FUTURE_SECONDS = 300; // §6: at least 5 minutes of clock skew
 
 /** Decodes `timestamp ‖ signature` of a cosignature/v1 line; null if it is not 8 + 64 bytes. */
 export function splitTimestampedSignature(sig: Uint8Array): { timestamp: bigint; signature: Buffer } | null {
@@ -565,9 +566,10 @@ export interface WitnessPolicy {
   quorum?: number;
   /**
    * If set (POSIX seconds), cosignatures whose time is after `now + maxFutureSeconds` are refused
-   * (§6: "a verifier may refuse times in the future"). Unset: times are not checked.
+   * (§6: verifiers MAY refuse future times, allowing at least 5 minutes of skew). Unset: not checked.
    */
   now?: number;
+  /** Clock-skew allowance for `now`; default 300 (§6). */
   maxFutureSeconds?: number;
 }
 
@@ -606,7 +608,7 @@ export function verifyCheckpoint(note: string | Uint8Array, logVkey: string | Ve
   for (const s of opened.verified) {
     if (s.verifier === logVerifier) continue;
     const { timestamp } = splitTimestampedSignature(s.signature)!;
-    if (policy.now !== undefined && timestamp > BigInt(Math.floor(policy.now + (policy.maxFutureSeconds ?? 0))))
+    if (policy.now !== undefined && timestamp > BigInt(Math.floor(policy.now + (policy.maxFutureSeconds ?? DEFAULT_MAX_FUTURE_SECONDS))))
       fail('future_cosignature', `cosignature by ${s.name} is dated in the future (${timestamp})`);
     cosignatures.push({ name: s.name, keyId: s.keyId, vkey: s.verifier.key.vkey, timestamp });
     counted.add(s.verifier.key.publicKey.toString('hex'));
@@ -684,9 +686,13 @@ export interface ProofEntry extends EntryLine {
 }
 
 export interface EventProof {
+  event_id: string;
   checkpoint: string;
   entries: ProofEntry[];
 }
+
+/** §9: the kinds of record that name an event and so appear in an event proof. */
+export const EVENT_PROOF_KINDS = ['event', 'attempt', 'replay_item'] as const;
 
 /** Refuses JSON text (already known to be valid) in which an object repeats a member name. */
 export function assertNoDuplicateMembers(text: string, what = 'JSON'): void {
@@ -730,11 +736,11 @@ function parseJson(text: string, what: string): unknown {
   return value;
 }
 
-/** NDJSON: one JSON object per line; a final newline is allowed, empty lines are not. */
+/** §9 NDJSON: one JSON object per line, every line (the last included) ends in \n, no blank lines. */
 export function parseNdjson(text: string): unknown[] {
-  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  if (body === '') return [];
-  return body.split('\n').map((line, i) => {
+  if (text === '') return [];
+  if (!text.endsWith('\n')) fail('bad_ndjson', 'the last line does not end in \\n');
+  return text.slice(0, -1).split('\n').map((line, i) => {
     if (line.trim() === '') fail('bad_ndjson', `empty line ${i + 1}`);
     return parseJson(line, `line ${i + 1}`);
   });
@@ -784,7 +790,7 @@ export function verifyEntriesAgainstCheckpoint(
 }
 
 export interface EventProofOptions extends WitnessPolicy {
-  /** The :id that was requested; every record must name it. If omitted, all records must agree. */
+  /** The :id that was requested: the body's `event_id` must equal it (§10 step 1). */
   eventId?: string;
   /** The payload, if held: must match the event record's payload_sha256 (§5, §10 step 3). */
   payload?: unknown;
@@ -802,31 +808,36 @@ export interface VerifiedEventProof {
 }
 
 /**
- * §10 "Check an event" for the body of GET /v1/events/:id/proof: open the checkpoint (log key + optional
- * witness policy), then for every entry check kind = record.kind, that the record names the event
- * (`event_id`), and its inclusion proof (§7.1) against the checkpoint's size and root. Optionally check
- * the payload and a receipt. (Step 4, consistency with an earlier checkpoint, is `verifyConsistency`.)
+ * §10 "Check an event" for the body of GET /v1/events/:id/proof: check `event_id` (against the requested
+ * id, if given), open the checkpoint (log key + optional witness policy), check the §9 rules (ascending
+ * unique indices, kinds event / attempt / replay_item, exactly one event entry), then for every entry
+ * kind = record.kind, record.event_id = event_id, and its inclusion proof (§7.1) against the checkpoint's
+ * size and root. Optionally check the payload and a receipt. (Step 4, consistency with an earlier
+ * checkpoint, is `verifyConsistency`.)
  */
 export function verifyEventProof(proofJson: string | unknown, vkey: string | VerifierKey, options: EventProofOptions = {}): VerifiedEventProof {
   const body = typeof proofJson === 'string' ? parseJson(proofJson, 'proof') : proofJson;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) fail('bad_proof_body', 'not an object');
-  const { checkpoint: note, entries } = body as Record<string, unknown>;
+  const { event_id: bodyEventId, checkpoint: note, entries } = body as Record<string, unknown>;
+  if (typeof bodyEventId !== 'string') fail('bad_proof_body', '"event_id" is not a string');
+  if (options.eventId !== undefined && bodyEventId !== options.eventId)
+    fail('wrong_event', `the body is about event ${bodyEventId}, not the requested ${options.eventId}`);
   if (typeof note !== 'string') fail('bad_proof_body', '"checkpoint" is not a string');
   if (!Array.isArray(entries)) fail('bad_proof_body', '"entries" is not an array');
   if (entries.length === 0) fail('bad_proof_body', 'no entries');
   const checkpoint = verifyCheckpoint(note, vkey, options);
-  let eventId = options.eventId;
-  const seenIndex = new Set<number>();
+  const eventId = bodyEventId;
+  let previousIndex = -1;
   const out: VerifiedEventProof['entries'] = entries.map((e, i) => {
     const entry = checkEntryShape(e, `entries[${i}]`);
     const inclusion = (e as Record<string, unknown>).inclusion;
     if (!Array.isArray(inclusion)) fail('bad_entry', `entries[${i}].inclusion is not an array`);
-    if (seenIndex.has(entry.index)) fail('bad_entry', `index ${entry.index} appears twice`);
-    seenIndex.add(entry.index);
+    if (entry.index <= previousIndex) fail('bad_entry', `index ${entry.index} is not above the previous ${previousIndex}`);
+    previousIndex = entry.index;
+    if (!(EVENT_PROOF_KINDS as readonly string[]).includes(entry.kind))
+      fail('bad_entry', `entries[${i}] is a ${entry.kind}, which an event proof does not hold`);
     const id = entry.record.event_id;
-    if (typeof id !== 'string') fail('wrong_event', `entries[${i}] (${entry.kind}) does not name an event`);
-    eventId ??= id;
-    if (id !== eventId) fail('wrong_event', `entries[${i}] names event ${id}, not ${eventId}`);
+    if (id !== eventId) fail('wrong_event', `entries[${i}] names event ${String(id)}, not ${eventId}`);
     const h = leafHash(entry.record);
     try {
       verifyInclusion(entry.index, checkpoint.size, h, inclusion as string[], checkpoint.rootHash);
@@ -836,7 +847,7 @@ export function verifyEventProof(proofJson: string | unknown, vkey: string | Ver
     return { ...(entry as ProofEntry), leafHash: h };
   });
   const events = out.filter((e) => e.kind === 'event').map((e) => e.record);
-  if (events.length === 0) fail('no_event_entry', 'no entry of kind "event"');
+  if (events.length !== 1) fail('no_event_entry', `${events.length} entries of kind "event", not exactly one`);
   if (options.payload !== undefined) {
     const digest = payloadSha256(options.payload);
     if (!events.every((r) => r.payload_sha256 === digest)) fail('payload_mismatch', 'payload does not match payload_sha256');
@@ -846,5 +857,5 @@ export function verifyEventProof(proofJson: string | unknown, vkey: string | Ver
     receipt = verifyReceipt(options.receipt, vkey);
     for (const r of events) checkReceiptMatchesEvent(receipt, r);
   }
-  return { checkpoint, eventId: eventId!, entries: out, events, receipt };
+  return { checkpoint, eventId, entries: out, events, receipt };
 }
