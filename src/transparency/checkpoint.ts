@@ -65,7 +65,10 @@ export interface OpenedCheckpoint {
 
 /**
  * Verifies a checkpoint note: the log's signature must verify and its key name must be the origin; with
- * `quorum` > 0, at least that many of `witnesses` must have cosigned it. Other signatures are ignored.
+ * `quorum` > 0, at least that many distinct witnesses must have cosigned it. Witnesses are distinct by
+ * public key (an Ed25519 cosignature does not commit to the witness name, so one key under two names is
+ * one witness); a quorum larger than the distinct pinned keys is a configuration error. Other signatures
+ * are ignored.
  */
 export function openCheckpoint(
   note: string | Uint8Array,
@@ -73,6 +76,13 @@ export function openCheckpoint(
   witnesses: readonly NoteVerifier[] = [],
   quorum = 0,
 ): OpenedCheckpoint {
+  const witnessKey = (w: { name: string; keyId: number }) => {
+    const pinned = witnesses.find((v) => v.name === w.name && v.keyId === w.keyId);
+    return pinned?.publicKey?.toString('hex') ?? `${w.name}+${w.keyId}`;
+  };
+  const distinctPinned = new Set(witnesses.map(witnessKey)).size;
+  if (!Number.isSafeInteger(quorum) || quorum < 0 || quorum > distinctPinned)
+    throw new NoteError(`witness quorum ${quorum} is not between 0 and the ${distinctPinned} distinct witness keys given`);
   const opened = openNote(note, [logVerifier, ...witnesses]);
   const isLog = (s: NoteSignature) => s.name === logVerifier.name && s.keyId === logVerifier.keyId;
   if (!opened.verified.some(isLog)) throw new NoteError(`checkpoint is not signed by the log key ${logVerifier.name}`);
@@ -80,7 +90,8 @@ export function openCheckpoint(
   if (checkpoint.origin !== logVerifier.name)
     throw new NoteError(`checkpoint origin ${checkpoint.origin} is not the log key name ${logVerifier.name}`);
   const cosignatures = opened.verified.filter((s) => !isLog(s));
-  if (cosignatures.length < quorum)
-    throw new NoteError(`checkpoint has ${cosignatures.length} witness cosignatures, fewer than the ${quorum} required`);
+  const cosigners = new Set(cosignatures.map(witnessKey)).size;
+  if (cosigners < quorum)
+    throw new NoteError(`checkpoint has ${cosigners} distinct witness cosignatures, fewer than the ${quorum} required`);
   return { checkpoint, cosignatures };
 }

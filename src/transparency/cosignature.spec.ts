@@ -38,7 +38,7 @@ describe('witness cosignatures (C2SP tlog-cosignature, Ed25519 cosignature/v1)',
   it("reads the timestamp of the spec's example cosignature", () => {
     const [, witness] = parseNote(SPEC_NOTE).signatures;
     expect(witness.name).toBe('witness.example.com/w1');
-    expect(cosignatureTimestamp(witness)).toBe(1679315147);
+    expect(cosignatureTimestamp(witness)).toBe(1679315147n);
   });
 
   it('signs the cosignature/v1 message: header, time line, then the checkpoint text', () => {
@@ -53,7 +53,7 @@ describe('witness cosignatures (C2SP tlog-cosignature, Ed25519 cosignature/v1)',
     expect(cosigned.startsWith(note)).toBe(true);
     const opened = openCheckpoint(cosigned, parseVerifierKey(log.verifierKey), [parseWitnessVerifier(witness.verifierKey)], 1);
     expect(opened.checkpoint).toEqual(checkpoint);
-    expect(opened.cosignatures.map(cosignatureTimestamp)).toEqual([1700000000]);
+    expect(opened.cosignatures.map(cosignatureTimestamp)).toEqual([1700000000n]);
   });
 
   it('fails a quorum that the witnesses did not meet', () => {
@@ -77,6 +77,36 @@ describe('witness cosignatures (C2SP tlog-cosignature, Ed25519 cosignature/v1)',
     expect(tampered.startsWith(text)).toBe(true);
     const verifiers = [parseWitnessVerifier(witness.verifierKey)];
     expect(() => openCheckpoint(tampered, parseVerifierKey(log.verifierKey), verifiers, 1)).toThrow(/invalid signature/);
+  });
+
+  it('counts witnesses by public key: one key pinned under two names is one witness', () => {
+    const { log, note } = setUp();
+    const seed = Buffer.alloc(32, 5);
+    const [a, b] = [witnessKeyFromSeed('witness.example/a', seed), witnessKeyFromSeed('witness.example/b', seed)];
+    const cosigned = cosignCheckpoint(
+      cosignCheckpoint(note, parseWitnessSigner(a.signingKey, () => 1700000000)),
+      parseWitnessSigner(b.signingKey, () => 1700000000),
+    );
+    const logKey = parseVerifierKey(log.verifierKey);
+    const pinned = [parseWitnessVerifier(a.verifierKey), parseWitnessVerifier(b.verifierKey)];
+    expect(openCheckpoint(cosigned, logKey, pinned, 1).cosignatures).toHaveLength(2);
+    expect(() => openCheckpoint(cosigned, logKey, pinned, 2)).toThrow(/quorum 2 is not between 0 and the 1 distinct/);
+    const other = generateWitnessKey('witness.example/c');
+    expect(() => openCheckpoint(cosigned, logKey, [...pinned, parseWitnessVerifier(other.verifierKey)], 2)).toThrow(
+      /1 distinct witness cosignatures, fewer than the 2 required/,
+    );
+  });
+
+  it('takes timestamps up to 2^63 - 1 exactly, and refuses larger ones', () => {
+    const { log, witness, note } = setUp();
+    const max = 2n ** 63n - 1n;
+    const cosigned = cosignCheckpoint(note, parseWitnessSigner(witness.signingKey, () => max));
+    const opened = openCheckpoint(cosigned, parseVerifierKey(log.verifierKey), [parseWitnessVerifier(witness.verifierKey)], 1);
+    expect(opened.cosignatures.map(cosignatureTimestamp)).toEqual([max]);
+    expect(cosignatureMessage(max, 'x\n').toString()).toBe('cosignature/v1\ntime 9223372036854775807\nx\n');
+    expect(() => cosignatureMessage(max + 1n, 'x\n')).toThrow(/2\^63/);
+    expect(() => cosignatureMessage(-1, 'x\n')).toThrow(/2\^63/);
+    expect(() => cosignCheckpoint(note, parseWitnessSigner(witness.signingKey, () => max + 1n))).toThrow(/2\^63/);
   });
 
   it('refuses to cosign text that is not a checkpoint, and keys of the wrong type', () => {

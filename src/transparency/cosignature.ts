@@ -31,15 +31,20 @@ import {
 
 const TIMESTAMP_SIZE = 8;
 
+/** tlog-cosignature v1.0.0: the timestamp "MUST NOT exceed 2^63 - 1". */
+export const MAX_COSIGNATURE_TIME = 2n ** 63n - 1n;
+
 /** The message a witness signs. The timestamp is decimal with no leading zeros. */
-export function cosignatureMessage(timestamp: number, checkpointText: string): Buffer {
+export function cosignatureMessage(timestamp: number | bigint, checkpointText: string): Buffer {
   checkTimestamp(timestamp);
-  return Buffer.from(`cosignature/v1\ntime ${timestamp}\n${checkpointText}`, 'utf8');
+  return Buffer.from(`cosignature/v1\ntime ${BigInt(timestamp)}\n${checkpointText}`, 'utf8');
 }
 
-/** Whole seconds since the epoch. Numbers are exact to 2^53, which covers every date that matters. */
-function checkTimestamp(timestamp: number): void {
-  if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new NoteError(`cosignature time ${timestamp} is not whole seconds`);
+/** Whole POSIX seconds from 0 to 2^63 - 1; bigint so that every value the standard allows is exact. */
+function checkTimestamp(timestamp: number | bigint): void {
+  const whole = typeof timestamp === 'bigint' || Number.isSafeInteger(timestamp);
+  if (!whole || BigInt(timestamp) < 0n || BigInt(timestamp) > MAX_COSIGNATURE_TIME)
+    throw new NoteError(`cosignature time ${timestamp} is not whole seconds from 0 to 2^63 - 1`);
 }
 
 export function witnessKeyFromSeed(name: string, seed: Uint8Array): { signingKey: string; verifierKey: string } {
@@ -62,7 +67,10 @@ export function generateWitnessKey(name: string): { signingKey: string; verifier
  * A note signer that cosigns checkpoints. `now` gives the POSIX time to sign with; pass a fixed one for
  * reproducible test vectors.
  */
-export function parseWitnessSigner(skey: string, now: () => number = () => Math.floor(Date.now() / 1000)): NoteSigner {
+export function parseWitnessSigner(
+  skey: string,
+  now: () => number | bigint = () => Math.floor(Date.now() / 1000),
+): NoteSigner {
   const { name, keyId: id, seed } = parseSignerKeyString(skey, SIG_TYPE_COSIGNATURE_V1);
   const privateKey = ed25519PrivateKey(seed);
   if (keyId(name, SIG_TYPE_COSIGNATURE_V1, rawPublicKey(privateKey)) !== id)
@@ -74,9 +82,10 @@ export function parseWitnessSigner(skey: string, now: () => number = () => Math.
       const checkpointText = text.toString('utf8');
       parseCheckpoint(checkpointText); // a cosignature vouches for a checkpoint, and for nothing else
       const timestamp = now();
+      const message = cosignatureMessage(timestamp, checkpointText);
       const stamp = Buffer.alloc(TIMESTAMP_SIZE);
       stamp.writeBigUInt64BE(BigInt(timestamp));
-      return Buffer.concat([stamp, sign(null, cosignatureMessage(timestamp, checkpointText), privateKey)]);
+      return Buffer.concat([stamp, sign(null, message, privateKey)]);
     },
   };
 }
@@ -88,20 +97,21 @@ export function parseWitnessVerifier(vkey: string): NoteVerifier {
   return {
     name,
     keyId: id,
+    publicKey,
     verify(text, signature) {
       if (signature.length !== TIMESTAMP_SIZE + 64) return false;
       const timestamp = signature.readBigUInt64BE(0);
-      if (timestamp > BigInt(Number.MAX_SAFE_INTEGER)) return false;
-      const message = cosignatureMessage(Number(timestamp), text.toString('utf8'));
+      if (timestamp > MAX_COSIGNATURE_TIME) return false;
+      const message = cosignatureMessage(timestamp, text.toString('utf8'));
       return ed25519Verify(key, message, signature.subarray(TIMESTAMP_SIZE));
     },
   };
 }
 
 /** The POSIX time a cosignature claims (read it only from a verified signature). */
-export function cosignatureTimestamp(signature: NoteSignature): number {
+export function cosignatureTimestamp(signature: NoteSignature): bigint {
   if (signature.signature.length !== TIMESTAMP_SIZE + 64) throw new NoteError('not an Ed25519 cosignature/v1');
-  return Number(signature.signature.readBigUInt64BE(0));
+  return signature.signature.readBigUInt64BE(0);
 }
 
 /** Appends a witness's cosignature to a signed checkpoint note. */

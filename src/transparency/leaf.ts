@@ -21,7 +21,24 @@ export function canonicalJson(value: unknown): Buffer {
 export function leafInput(record: LeafRecord): Buffer {
   if (typeof record !== 'object' || record === null || Array.isArray(record) || typeof record.kind !== 'string')
     throw new TypeError('a leaf record is a JSON object with a string "kind"');
+  checkRecordValues(record, 'record');
   return canonicalJson(record);
+}
+
+/**
+ * docs/audit-format.md §5: numbers in records are integers within ±(2^53 - 1), since canonical JSON writes
+ * them as doubles and a larger one would hash differently elsewhere; text has no lone surrogates, which
+ * UTF-8 cannot carry. Payloads are not records: they keep whatever JSON the partner sent.
+ */
+function checkRecordValues(value: unknown, path: string): void {
+  if (typeof value === 'number' && !Number.isSafeInteger(value))
+    throw new TypeError(`${path} is ${value}: numbers in a record are integers within ±(2^53 - 1); use a string`);
+  if (typeof value === 'string' && /\p{Cs}/u.test(value)) throw new TypeError(`${path} holds a lone surrogate`);
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, member] of Object.entries(value)) {
+    if (/\p{Cs}/u.test(key)) throw new TypeError(`${path} has a member name with a lone surrogate`);
+    checkRecordValues(member, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
+  }
 }
 
 export function recordLeafHash(record: LeafRecord): Buffer {

@@ -127,6 +127,9 @@ describe('the Merkle tree of RFC 9162', () => {
     expect(verifyConsistency(0, 3, [], emptyRoot(), root3)).toBe(true);
     expect(verifyConsistency(0, 3, [], root3, root3)).toBe(false);
     expect(verifyConsistency(4, 3, [], root3, root3)).toBe(false);
+    expect(verifyConsistency(0, 3, [root3], emptyRoot(), root3)).toBe(false);
+    expect(verifyConsistency(0, 0, [], emptyRoot(), emptyRoot())).toBe(true);
+    expect(verifyConsistency(0, 0, [], emptyRoot(), root3)).toBe(false);
   });
 
   it('asks storage only for complete aligned subtrees, and few of them', async () => {

@@ -187,7 +187,7 @@ export function verifyInclusion(
 /**
  * RFC 9162 §2.1.4.2, step by step, for 0 < from < to. Outside that range, which the RFC does not cover:
  * from = to holds with an empty proof when the roots are equal, and from = 0 holds with an empty proof
- * when `oldRoot` is the empty tree's root (every tree extends the empty one).
+ * when `oldRoot` is the empty tree's root (every tree extends the empty one); both hold for 0 → 0.
  */
 export function verifyConsistency(
   from: number,
@@ -198,8 +198,8 @@ export function verifyConsistency(
 ): boolean {
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || from > to) return false;
   if (!isHash(oldRoot) || !isHash(newRoot) || !proof.every(isHash)) return false;
-  if (from === 0) return proof.length === 0 && emptyRoot().equals(oldRoot);
-  if (from === to) return proof.length === 0 && Buffer.from(oldRoot).equals(newRoot);
+  if (from === 0 && !emptyRoot().equals(oldRoot)) return false;
+  if (from === 0 || from === to) return proof.length === 0 && (from < to || Buffer.from(oldRoot).equals(newRoot));
   if (proof.length === 0) return false;
   const path = isPowerOfTwo(from) ? [oldRoot, ...proof] : [...proof];
   let fn = from - 1;

@@ -84,6 +84,38 @@ describe('signed notes (C2SP signed-note, interoperable with Go sumdb/note)', ()
     );
   });
 
+  it("checks only a trusted key's first signature line and skips its repeats unchecked, as Go does", () => {
+    const peter = parseVerifierKey(PETER_VKEY);
+    const garbage = `\u2014 PeterNeumann ${Buffer.concat([Buffer.from('c74f20a3', 'hex'), Buffer.alloc(64)]).toString('base64')}\n`;
+    expect(openNote(`${TEXT}\n${PETER_SIG}${garbage}`, [peter]).verified).toHaveLength(1);
+    expect(() => openNote(`${TEXT}\n${garbage}${PETER_SIG}`, [peter])).toThrow(/invalid signature/);
+  });
+
+  it('accepts 100 signature lines and rejects 101, rather than reading the first 100', () => {
+    const peter = parseVerifierKey(PETER_VKEY);
+    expect(openNote(`${TEXT}\n${PETER_SIG.repeat(100)}`, [peter]).verified).toHaveLength(1);
+    expect(() => openNote(`${TEXT}\n${PETER_SIG.repeat(101)}`, [peter])).toThrow(/more than 100/);
+  });
+
+  it('rejects base64 with non-zero trailing bits, which Go would decode', () => {
+    const peter = parseVerifierKey(PETER_VKEY);
+    const loose = PETER_SIG.replace('AM=\n', 'AN=\n'); // same bytes, one unused bit set
+    expect(Buffer.from('AN=', 'base64')).toEqual(Buffer.from('AM=', 'base64'));
+    expect(() => openNote(`${TEXT}\n${loose}`, [peter])).toThrow(/malformed note/);
+  });
+
+  it('refuses key names with any Unicode White_Space, as Go unicode.IsSpace does', () => {
+    for (const space of ['\u0085', '\u00a0', '\u2028', '\u3000', '\u200a'])
+      expect(() => generateNoteKey(`log${space}name`)).toThrow(/white space/);
+    expect(generateNoteKey('log\ufeffname').verifierKey).toMatch(/^log\ufeffname\+/); // U+FEFF is not White_Space
+  });
+
+  it('accepts upper-case key ID hex in a verifier key, as Go does, and writes lower case', () => {
+    const [name, id, key] = [PETER_VKEY.split('+')[0], PETER_VKEY.split('+')[1], PETER_VKEY.split('+').slice(2).join('+')];
+    expect(parseVerifierKey(`${name}+${id.toUpperCase()}+${key}`).keyId).toBe(0xc74f20a3);
+    expect(generateNoteKey('a.example/log').verifierKey.split('+')[1]).toMatch(/^[0-9a-f]{8}$/);
+  });
+
   it('refuses to sign text that does not end in a newline', () => {
     expect(() => signNote('no newline', parseSignerKey(PETER_SKEY))).toThrow(/end in a newline/);
   });

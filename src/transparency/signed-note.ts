@@ -31,6 +31,8 @@ export interface NoteSigner {
 export interface NoteVerifier {
   readonly name: string;
   readonly keyId: number;
+  /** The raw public key, when known: witnesses are told apart by it (one key under two names is one witness). */
+  readonly publicKey?: Buffer;
   verify(text: Buffer, signature: Buffer): boolean;
 }
 
@@ -193,7 +195,7 @@ export function parseSignerKey(skey: string): NoteSigner {
 export function parseVerifierKey(vkey: string): NoteVerifier {
   const { name, keyId: id, publicKey } = parseVerifierKeyString(vkey, SIG_TYPE_ED25519);
   const key = ed25519PublicKey(publicKey);
-  return { name, keyId: id, verify: (text, signature) => ed25519Verify(key, text, signature) };
+  return { name, keyId: id, publicKey, verify: (text, signature) => ed25519Verify(key, text, signature) };
 }
 
 /** The line `— <name> <base64(key ID ‖ signature)>\n`. */
