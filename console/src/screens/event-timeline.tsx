@@ -6,6 +6,7 @@ import { Fact } from '../components/fact';
 import { ScreenHeading } from '../components/screen-heading';
 import { StatusBadge } from '../components/status-badge';
 import { formatDateTime } from '../format';
+import { ProofPanel } from '../proof/proof-panel';
 import type { AttemptEntry, EventDetail, ReplayEntry, TimelineEntry } from '../types';
 
 /** One event: what was received, every attempt and every replay, oldest first. */
@@ -38,12 +39,12 @@ export function EventScreen({ api, id }: { api: Api; id: string }) {
         </>
       )}
       {!event && !error && <p class="muted">Loading the event…</p>}
-      {event && <EventDetailView event={event} />}
+      {event && <EventDetailView api={api} event={event} />}
     </>
   );
 }
 
-function EventDetailView({ event }: { event: EventDetail }) {
+function EventDetailView({ api, event }: { api: Api; event: EventDetail }) {
   return (
     <>
       <ScreenHeading>
@@ -78,6 +79,8 @@ function EventDetailView({ event }: { event: EventDetail }) {
           </Fact>
         </dl>
       </section>
+
+      <ProofPanel api={api} eventId={event.id} />
 
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>

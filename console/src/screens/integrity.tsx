@@ -5,6 +5,7 @@ import { Fact } from '../components/fact';
 import { describeFilters } from '../components/filter-fields';
 import { ScreenHeading } from '../components/screen-heading';
 import { formatBytes, formatCount, formatDateTime } from '../format';
+import { CheckpointPanel } from '../proof/checkpoint-panel';
 import type { Filters, Verification } from '../types';
 
 /** The hash chain's last verification (and a run on demand), and a verifiable export of the current filter. */
@@ -12,6 +13,7 @@ export function IntegrityScreen({ api, filters }: { api: Api; filters: Filters }
   return (
     <>
       <ScreenHeading>Integrity</ScreenHeading>
+      <CheckpointPanel api={api} />
       <VerificationPanel api={api} />
       <ExportPanel api={api} filters={filters} />
     </>
