@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { MAX_EXCERPT_BYTES } from '../../src/rejections/rejection-log.js';
-import { base64url, bearer, bulletin, expectProblem, partnerIdOf, raise, secondAccount } from '../support/compliance-fixtures.js';
+import { base64url, bearer, bulletin, expectProblem, partnerIdOf, raise, secondAccount } from '../support/fixtures.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { bearer, bulletin, partnerIdOf, raise } from '../support/compliance-fixtures.js';
+import { bearer, bulletin, partnerIdOf, raise } from '../support/fixtures.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 
 /**

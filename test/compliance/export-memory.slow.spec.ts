@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { bearer, createKeyIn } from '../support/compliance-fixtures.js';
+import { bearer, createKeyIn } from '../support/fixtures.js';
 import { ACCOUNT_ID } from '../support/gateway-harness.js';
 import { GatewayProcess } from '../support/gateway-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

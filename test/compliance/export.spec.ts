@@ -8,7 +8,7 @@ import {
   parseNdjson,
   raise,
   textParser,
-} from '../support/compliance-fixtures.js';
+} from '../support/fixtures.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 
 /** Cells a spreadsheet would run as a formula; OWASP's list, plus tab and CR. */

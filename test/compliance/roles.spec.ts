@@ -11,7 +11,7 @@ import {
   partnerIdOf,
   raise,
   textParser,
-} from '../support/compliance-fixtures.js';
+} from '../support/fixtures.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 
 type Caller = 'partner' | 'auditor' | 'operator' | 'admin' | 'bootstrap admin' | 'no key' | 'wrong key' | 'revoked key';

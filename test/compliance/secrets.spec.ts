@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { PartnersRepository } from '../../src/access/partners.repository.js';
-import { bearer, BOOTSTRAP_ADMIN_KEY, bulletin, partnerIdOf, raise, textParser } from '../support/compliance-fixtures.js';
+import { bearer, BOOTSTRAP_ADMIN_KEY, bulletin, partnerIdOf, raise, textParser } from '../support/fixtures.js';
 import { ACCOUNT_ID, startGateway, UPSTREAM_PASSCODE, type GatewayHarness } from '../support/gateway-harness.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { verifyExportFile } from '../../src/audit-api/event-export.js';
 import { generateSigningKey } from '../../src/audit-log/signing-key.js';
-import { bulletin, raise } from '../support/compliance-fixtures.js';
+import { bulletin, raise } from '../support/fixtures.js';
 import { ACCOUNT_ID, type GatewayHarness, startGateway } from '../support/gateway-harness.js';
 import { waitFor } from '../support/wait-for.js';
 

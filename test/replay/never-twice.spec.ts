@@ -14,7 +14,7 @@ import {
   secondAccount,
   statusCounts,
   waitForStatus,
-} from './replay-support.js';
+} from '../support/fixtures.js';
 
 // Short retries so an outage exhausts events in well under a second.
 const ENV = { RETRY_SCHEDULE: '100ms,100ms', CIRCUIT_FAILURE_THRESHOLD: '1000' };
@@ -56,7 +56,7 @@ describe('a replay never sends an event twice', () => {
       const eventIds = await duringOutage(gateway, () =>
         Promise.all(
           programIds.map((programId, i) =>
-            raise(gateway, partnerKey, bulletinFor(programId, i % 3 === 0 ? { business_event: 'Product Launched', properties: { product_category: 'tv' } } : {})),
+            raise(gateway, partnerKey, bulletinFor(programId, i % 3 === 0 ? { business_event: 'Product Launched', properties: { product_category: 'tv' } } : {}), { async: true }),
           ),
         ),
       );
@@ -123,7 +123,7 @@ describe('a replay never sends an event twice', () => {
 
   describe('force (re-sending events that were sent)', () => {
     it('lets an admin re-send a sent event once, and the timeline shows the forced replay', async () => {
-      const eventId = await raise(gateway, partnerKey, bulletinFor('forced-1', { name: 'Force me episode 1' }), { async: false });
+      const eventId = await raise(gateway, partnerKey, bulletinFor('forced-1', { name: 'Force me episode 1' }));
       await waitForStatus(gateway, [eventId], 'sent');
       const admin = replayClient(gateway, adminKey);
       const scope = { q: 'Force me episode' };
@@ -226,7 +226,7 @@ describe('uncertain events in a replay (CleverTap may already have raised them)'
     const partnerKey = (await partners.create('Partner P', 'partner', [ACCOUNT_ID])).key;
     const operatorKey = (await partners.create('Olga the operator', 'operator', [])).key;
     hanging.simulator.addFault({ kind: 'hang', remaining: 3 });
-    const eventIds = await Promise.all(['unsure-1', 'unsure-2', 'unsure-3'].map((id) => raise(hanging, partnerKey, bulletinFor(id))));
+    const eventIds = await Promise.all(['unsure-1', 'unsure-2', 'unsure-3'].map((id) => raise(hanging, partnerKey, bulletinFor(id), { async: true })));
     await waitForStatus(hanging, eventIds, 'uncertain');
     expect(hanging.simulator.received().filter((record) => record.outcome === 'hang')).toHaveLength(3);
     const replays = replayClient(hanging, operatorKey);
@@ -292,7 +292,7 @@ describe('replay filters pick exactly the events they name', () => {
   it('by error code and error text, business event and account, leaving the others exhausted', async () => {
     // A business event not yet defined in CleverTap: a permanent 400, not retried.
     const notFound = await Promise.all(
-      [1, 2, 3, 4].map((i) => raise(gateway, partnerKey, bulletinFor(`undefined-${i}`, { business_event: 'Episode Scheduled' }))),
+      [1, 2, 3, 4].map((i) => raise(gateway, partnerKey, bulletinFor(`undefined-${i}`, { business_event: 'Episode Scheduled' }), { async: true })),
     );
     await waitForStatus(gateway, notFound, 'failed');
     const [failure] = await gateway.sql(`SELECT error, error_code FROM dispatch_attempts WHERE event_id = $1`, [notFound[0]]);
@@ -305,10 +305,10 @@ describe('replay filters pick exactly the events they name', () => {
     await duringOutage(
       gateway,
       async () => {
-        for (let i = 0; i < 5; i++) programReleased.push(await raise(gateway, partnerKey, bulletinFor(`released-${i}`)));
+        for (let i = 0; i < 5; i++) programReleased.push(await raise(gateway, partnerKey, bulletinFor(`released-${i}`), { async: true }));
         for (let i = 0; i < 3; i++)
-          productLaunched.push(await raise(gateway, partnerKey, bulletinFor(`launched-${i}`, { business_event: 'Product Launched', properties: { product_category: 'tv' } })));
-        for (let i = 0; i < 4; i++) onSecondAccount.push(await raise(gateway, partnerKey, bulletinFor(`second-${i}`), { account: second.id }));
+          productLaunched.push(await raise(gateway, partnerKey, bulletinFor(`launched-${i}`, { business_event: 'Product Launched', properties: { product_category: 'tv' } }), { async: true }));
+        for (let i = 0; i < 4; i++) onSecondAccount.push(await raise(gateway, partnerKey, bulletinFor(`second-${i}`), { account: second.id, async: true }));
         return [...programReleased, ...productLaunched, ...onSecondAccount];
       },
       [gateway.simulator, second.simulator],

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { PartnersRepository } from '../../src/access/partners.repository.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
-import { bulletinFor, raisedCounts, replayClient, statusCounts, waitForStatus } from './replay-support.js';
+import { bulletinFor, raisedCounts, replayClient, statusCounts, waitForStatus } from '../support/fixtures.js';
 
 interface BatchItem {
   key: string;

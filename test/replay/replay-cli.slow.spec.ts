@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { PartnersRepository } from '../../src/access/partners.repository.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 import { runCli } from '../support/gateway-process.js';
-import { bulletinFor, raise, raisedCounts, statusCounts, waitForStatus } from './replay-support.js';
+import { bulletinFor, raise, raisedCounts, statusCounts, waitForStatus } from '../support/fixtures.js';
 
 
 describe('bulletin-gateway replay (the CLI)', () => {
@@ -16,7 +16,7 @@ describe('bulletin-gateway replay (the CLI)', () => {
     partnerKey = (await gateway.app.get(PartnersRepository).create('Partner P', 'partner', [ACCOUNT_ID])).key;
     const port = gateway.simulator.port;
     await gateway.simulator.stop();
-    exhausted = await Promise.all(Array.from({ length: 12 }, (_, i) => raise(gateway, partnerKey, bulletinFor(`cli-${i}`))));
+    exhausted = await Promise.all(Array.from({ length: 12 }, (_, i) => raise(gateway, partnerKey, bulletinFor(`cli-${i}`), { async: true })));
     await waitForStatus(gateway, exhausted, 'exhausted');
     await gateway.simulator.start(port);
   });

@@ -8,7 +8,7 @@ import { GatewayProcess, liveGatewayEnv, runCli } from '../support/gateway-proce
 import { raiseMany } from '../support/load.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
-import { bearer, programIdOf } from './replay-support.js';
+import { bearer, programIdOf } from '../support/fixtures.js';
 
 const EVENTS = 150;
 

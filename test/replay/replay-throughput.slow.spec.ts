@@ -1,7 +1,7 @@
 import { PartnersRepository } from '../../src/access/partners.repository.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 import { sleep } from '../support/wait-for.js';
-import { insertExhaustedEvents, raisedCounts, replayClient, statusCounts } from './replay-support.js';
+import { insertExhaustedEvents, raisedCounts, replayClient, statusCounts } from '../support/fixtures.js';
 
 const EVENTS = 2_000;
 const LATENCY_MS = 20;
