@@ -48,6 +48,12 @@ describe('docker-compose.yml', () => {
     expect(url.pathname).toBe(`/${postgres.environment.POSTGRES_DB}`);
   });
 
+  it('runs in production mode, where no CleverTap account without SIMULATOR=1 is a boot error', () => {
+    expect(gateway.environment.NODE_ENV).toBe('production');
+    expect(gateway.environment).not.toHaveProperty('SIMULATOR');
+    expect(read('.env.example')).toMatch(/^# SIMULATOR=$/m);
+  });
+
   it('names only variables the gateway reads', () => {
     const named = Object.keys(gateway.environment);
     expect(named.filter((variable) => !GATEWAY_VARIABLES.has(variable))).toEqual([]);
