@@ -77,6 +77,16 @@ describe('Dockerfile', () => {
     expect(final).toMatch(/^HEALTHCHECK .*\n?.*\/health\/ready/m);
     expect(final).toMatch(/^CMD \["node", "dist\/src\/main\.js"\]$/m);
   });
+
+  it('runs on a current Node.js LTS (22 or 24), slim, in every stage', () => {
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:(22|24)(\.\d+)*-(\w+-)?slim$/m);
+    expect(stages.map((stage) => stage.split('\n')[0])).toEqual(stages.map(() => expect.stringMatching(/^\$\{NODE_IMAGE\} AS \w+$/)));
+  });
+
+  it('leaves the optional embedded Postgres out of the image and runs in production mode', () => {
+    expect(final).toMatch(/npm ci --omit=dev --omit=optional/);
+    expect(final).toMatch(/NODE_ENV=production/);
+  });
 });
 
 describe('.env.example and the README', () => {

