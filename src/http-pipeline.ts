@@ -112,8 +112,18 @@ function recordBodyRefusal(app: INestApplication): BodyRefusalRecorder {
         accountId: headerOf(request, 'x-clevertap-account-id'),
         error,
         body: rawBody ?? `(${error.code}: body not kept)`,
+        bodyBytes: rawBody !== undefined ? Buffer.byteLength(rawBody, 'utf8') : declaredBodyBytes(request),
         requestId: request.id,
       })
       .catch(() => undefined);
   };
+}
+
+/**
+ * A body refused unread (too large, wrong type) is known by its Content-Length; a chunked one has no
+ * known size, recorded as 0.
+ */
+function declaredBodyBytes(request: FastifyRequest): number {
+  const length = Number(request.headers['content-length']);
+  return Number.isSafeInteger(length) && length >= 0 ? length : 0;
 }

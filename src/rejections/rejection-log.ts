@@ -15,6 +15,11 @@ export interface Rejection {
   accountId?: string;
   error: GatewayError;
   body: unknown;
+  /**
+   * Size of the body as received, when the caller knows it (a body refused unread keeps only a
+   * placeholder). Otherwise the size of `body` as JSON, before secrets are removed from it.
+   */
+  bodyBytes?: number;
   requestId: string;
 }
 
@@ -35,8 +40,9 @@ export class RejectionLog {
 
   async record(rejection: Rejection): Promise<void> {
     // A refused body may hold what a partner should not have sent (its key, a real passcode): never keep those.
-    const text = this.scrub(typeof rejection.body === 'string' ? rejection.body : JSON.stringify(rejection.body ?? null));
-    const bytes = Buffer.byteLength(text, 'utf8');
+    const received = typeof rejection.body === 'string' ? rejection.body : JSON.stringify(rejection.body ?? null);
+    const bytes = rejection.bodyBytes ?? Buffer.byteLength(received, 'utf8');
+    const text = this.scrub(received);
     await this.db.query(
       `INSERT INTO rejected_requests
          (partner_id, account_id, reason_code, reason, http_status, payload_excerpt, payload_bytes, request_id)
