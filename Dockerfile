@@ -11,6 +11,7 @@ COPY package.json package-lock.json ./
 # Install scripts are not needed to compile (and would fetch nothing useful in an image build).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
+COPY scripts ./scripts
 COPY migrations ./migrations
 COPY src ./src
 COPY console ./console
