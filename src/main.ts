@@ -143,6 +143,7 @@ function printBanner(config: GatewayConfig, database: EmbeddedDatabase, demoKey:
     const account = config.accounts[0].id;
     lines.push(
       'Mode: SIMULATOR (no CleverTap credentials configured; nothing real is sent)',
+      `Simulator: ${config.accounts[0].baseUrl} (inject faults under ${config.accounts[0].baseUrl}/__simulator; see docs/getting-started.md)`,
       '',
       'Raise the vendor example bulletin with the demo partner key (shown once, new at every start):',
       `curl -sS -X POST ${url}/1/targets/trigger.json \\`,
