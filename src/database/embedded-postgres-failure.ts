@@ -57,7 +57,10 @@ export class EmbeddedPostgresError extends Error {
 function messageOf(cause: unknown): string | undefined {
   if (!(cause instanceof Error) || cause.message === '') return undefined;
   // initdb's wrapper repeats the whole output: its own line is enough.
-  return cause.message.split('\n')[0].replace(/^Postgres init script failed \(.*?\)\. ERROR OUTPUT:\s*/, '');
+  return cause.message
+    .split('\n')[0]
+    .replace(/^Postgres init script failed \(.*?\)\. ERROR OUTPUT:\s*/, '')
+    .replace(/^initdb: error:\s*/, '');
 }
 
 function hintFor(reason: string, { port, portIsExplicit, dataDir }: StartContext): string | undefined {

@@ -27,11 +27,18 @@ export default async function globalSetup(): Promise<void> {
       persistent: false,
       createPostgresUser: process.getuid?.() === 0,
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off'],
-      onLog: () => undefined,
-      onError: () => undefined,
+      onLog: (message: unknown) => log.push(String(message)),
+      onError: (message: unknown) => log.push(String(message)),
     });
-    await server.initialise();
-    await server.start();
+    const log: string[] = [];
+    try {
+      await server.initialise();
+      await server.start();
+    } catch (error) {
+      // The package rejects with no reason when Postgres exits: its log says why.
+      const said = log.join('').trim().split('\n').slice(-8).join('\n');
+      throw new Error(`The tests' embedded Postgres (port ${port}) did not start: ${(error as Error)?.message ?? ''}\n${said}`);
+    }
     (globalThis as { embeddedPostgres?: EmbeddedPostgres }).embeddedPostgres = server;
     serverUrl = `postgres://postgres:test@127.0.0.1:${port}/postgres`;
   }
