@@ -40,20 +40,25 @@ async function main(): Promise<void> {
   if (bootProblem) throw new Error(bootProblem);
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
-  const applied = await runMigrations(database.url);
-  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-
   let simulator: CleverTapSimulator | undefined;
-  if (config.accounts.length === 0) {
-    const builtIn = await startBuiltInSimulator();
-    simulator = builtIn.simulator;
-    config.accounts.push(builtIn.account);
-    logger.warn('SIMULATOR MODE: no CleverTap credentials are configured; bulletins go to the built-in simulator, nothing real is sent');
+  try {
+    const applied = await runMigrations(database.url);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    if (config.accounts.length === 0) {
+      const builtIn = await startBuiltInSimulator();
+      simulator = builtIn.simulator;
+      config.accounts.push(builtIn.account);
+      logger.warn('SIMULATOR MODE: no CleverTap credentials are configured; bulletins go to the built-in simulator, nothing real is sent');
+    }
+    const server = config.workers > 1 ? await startWorkers(config, database.url, simulator !== undefined, logger) : await serve(config, database.url, logger);
+    stopGracefullyOn(['SIGTERM', 'SIGINT'], server, simulator, database, logger);
+    printBanner(config, database, simulator ? await demoPartnerKey(database.url, config.accounts[0].id) : undefined);
+  } catch (error) {
+    // A start that failed halfway leaves no embedded Postgres or simulator running behind it.
+    await simulator?.stop().catch(() => undefined);
+    await database.stop().catch(() => undefined);
+    throw error;
   }
-
-  const server = config.workers > 1 ? await startWorkers(config, database.url, simulator !== undefined, logger) : await serve(config, database.url, logger);
-  stopGracefullyOn(['SIGTERM', 'SIGINT'], server, simulator, database, logger);
-  printBanner(config, database, simulator ? await demoPartnerKey(database.url, config.accounts[0].id) : undefined);
 }
 
 async function serve(config: GatewayConfig, databaseUrl: string, logger: Logger): Promise<Server> {
@@ -180,6 +185,7 @@ function stopGracefullyOn(
 main().catch((error) => {
   // A reason-less rejection is a bug of ours or a dependency's: its stack is then all there is to go on.
   const said = error instanceof Error && error.message !== '' ? error.message : `unexpected ${error instanceof Error ? error.stack : String(error)}`;
-  console.error(`Bulletin Gateway failed to start: ${said}`);
+  const hint = (error as { code?: string })?.code === 'EADDRINUSE' ? '. Another program holds that port: set PORT (and HOST) to a free one' : '';
+  console.error(`Bulletin Gateway failed to start: ${said}${hint}`);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +72,35 @@ describe('an embedded Postgres port held by another program', () => {
 
   it('never claims to have started', () => {
     expect(run.stdout).not.toMatch(/successfully started|listening for HTTP|is ready at/);
+  });
+});
+
+describe('an HTTP port held by another program', () => {
+  let holder: Server;
+  let port: number;
+  let run: Run;
+  const dataDir = join(work, 'http-busy');
+
+  beforeAll(async () => {
+    port = await findFreePort();
+    holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    run = await startGateway({ EMBEDDED_POSTGRES_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'fatal' });
+  }, 60_000);
+  afterAll(() => new Promise<void>((resolve) => holder.close(() => resolve())));
+
+  it('stops with one line naming the port and the variable to change', () => {
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `Bulletin Gateway failed to start: listen EADDRINUSE: address already in use 127.0.0.1:${port}. Another program holds that port: set PORT (and HOST) to a free one`,
+    ]);
+    expect(run.stdout).not.toMatch(/is ready at/);
+  });
+
+  it('stops the embedded Postgres it had started', () => {
+    // Postgres removes its pid file when it shuts down; a server left running keeps it.
+    expect(existsSync(join(dataDir, 'cluster', 'PG_VERSION'))).toBe(true);
+    expect(existsSync(join(dataDir, 'cluster', 'postmaster.pid'))).toBe(false);
   });
 });
 
