@@ -21,7 +21,7 @@ const PROMQL_WORDS = new Set([
 ]);
 
 /** Every name used as a series in a PromQL expression (label matchers, strings and ranges removed). */
-export function metricNamesIn(expr: string): string[] {
+function metricNamesIn(expr: string): string[] {
   const bare = expr
     .replace(/\{[^}]*\}/g, ' ')
     .replace(/\[[^\]]*\]/g, ' ')
