@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RejectionLog } from './rejections/rejection-log.js';
+import { withReceivedBytes } from './rejections/received-bytes.js';
 import { AllExceptionsFilter, type BodyRefusalRecorder } from './common/all-exceptions.filter.js';
 import { isIngestPath, pathOf } from './common/error-response.js';
 import { GatewayError } from './common/gateway.error.js';
@@ -89,7 +90,7 @@ function parseJsonBodies(fastify: FastifyInstance): void {
       return;
     }
     try {
-      done(null, JSON.parse(body as string));
+      done(null, withReceivedBytes(JSON.parse(body as string), Buffer.byteLength(body as string, 'utf8')));
     } catch {
       done(Object.assign(new GatewayError('malformed_json', 400, 'The request body is not valid JSON'), { rawBody: body }), undefined);
     }

@@ -6,6 +6,7 @@ import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { SqlConditions } from '../event-log/event-conditions.js';
 import { decodeCursor, encodeCursor } from '../common/page-cursor.js';
+import { receivedBytesOf } from './received-bytes.js';
 
 /** Enough of a refused body to see what was wrong, bounded so a flood of junk cannot bloat the log. */
 export const MAX_EXCERPT_BYTES = 2048;
@@ -17,7 +18,7 @@ export interface Rejection {
   body: unknown;
   /**
    * Size of the body as received, when the caller knows it (a body refused unread keeps only a
-   * placeholder). Otherwise the size of `body` as JSON, before secrets are removed from it.
+   * placeholder). Otherwise what the parsed body remembers (received-bytes.ts), or its size as JSON.
    */
   bodyBytes?: number;
   requestId: string;
@@ -41,7 +42,7 @@ export class RejectionLog {
   async record(rejection: Rejection): Promise<void> {
     // A refused body may hold what a partner should not have sent (its key, a real passcode): never keep those.
     const received = typeof rejection.body === 'string' ? rejection.body : JSON.stringify(rejection.body ?? null);
-    const bytes = rejection.bodyBytes ?? Buffer.byteLength(received, 'utf8');
+    const bytes = rejection.bodyBytes ?? receivedBytesOf(rejection.body) ?? Buffer.byteLength(received, 'utf8');
     const text = this.scrub(received);
     await this.db.query(
       `INSERT INTO rejected_requests
