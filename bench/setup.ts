@@ -59,7 +59,8 @@ export async function startBench(options: BenchOptions, cleanup: Cleanup): Promi
   const accounts = benchAccountIds(options.accounts);
   const cliEnv = childEnv({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
   // The first CLI call also applies the migrations.
-  const partner = await createKey(cliEnv, ['--name', 'bench partner', ...accounts.flatMap((id) => ['--account', id])]);
+  // --force: the bench's accounts are configured for its gateway process only, not in this CLI's environment.
+  const partner = await createKey(cliEnv, ['--name', 'bench partner', '--force', ...accounts.flatMap((id) => ['--account', id])]);
   const auditor = await createKey(cliEnv, ['--name', 'bench auditor', '--role', 'auditor']);
 
   const db = new pg.Pool({ connectionString: database.url, max: 4 });

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RejectionLog } from './rejections/rejection-log.js';
+import { withReceivedBytes } from './rejections/received-bytes.js';
 import { AllExceptionsFilter, type BodyRefusalRecorder } from './common/all-exceptions.filter.js';
 import { isIngestPath, pathOf } from './common/error-response.js';
 import { GatewayError } from './common/gateway.error.js';
@@ -89,7 +90,7 @@ function parseJsonBodies(fastify: FastifyInstance): void {
       return;
     }
     try {
-      done(null, JSON.parse(body as string));
+      done(null, withReceivedBytes(JSON.parse(body as string), Buffer.byteLength(body as string, 'utf8')));
     } catch {
       done(Object.assign(new GatewayError('malformed_json', 400, 'The request body is not valid JSON'), { rawBody: body }), undefined);
     }
@@ -112,8 +113,18 @@ function recordBodyRefusal(app: INestApplication): BodyRefusalRecorder {
         accountId: headerOf(request, 'x-clevertap-account-id'),
         error,
         body: rawBody ?? `(${error.code}: body not kept)`,
+        bodyBytes: rawBody !== undefined ? Buffer.byteLength(rawBody, 'utf8') : declaredBodyBytes(request),
         requestId: request.id,
       })
       .catch(() => undefined);
   };
+}
+
+/**
+ * A body refused unread (too large, wrong type) is known by its Content-Length; a chunked one has no
+ * known size, recorded as 0.
+ */
+function declaredBodyBytes(request: FastifyRequest): number {
+  const length = Number(request.headers['content-length']);
+  return Number.isSafeInteger(length) && length >= 0 ? length : 0;
 }

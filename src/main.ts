@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import type { GatewayConfig } from './config/gateway-config.js';
+import { type GatewayConfig, gatewayBootProblem } from './config/gateway-config.js';
 import { loadConfigOrExit } from './config/load-config-or-exit.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import type { EmbeddedDatabase } from './database/embedded-postgres.js';
@@ -36,27 +36,35 @@ interface Server {
 async function main(): Promise<void> {
   if (cluster.isWorker) return runWorker();
   const config = loadConfigOrExit();
+  const bootProblem = gatewayBootProblem(config);
+  if (bootProblem) throw new Error(bootProblem);
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
-  const applied = await runMigrations(database.url);
-  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-
   let simulator: CleverTapSimulator | undefined;
-  if (config.accounts.length === 0) {
-    const builtIn = await startBuiltInSimulator();
-    simulator = builtIn.simulator;
-    config.accounts.push(builtIn.account);
-    logger.warn('SIMULATOR MODE: no CleverTap credentials are configured; bulletins go to the built-in simulator, nothing real is sent');
+  try {
+    const applied = await runMigrations(database.url);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    if (config.accounts.length === 0) {
+      const builtIn = await startBuiltInSimulator();
+      simulator = builtIn.simulator;
+      config.accounts.push(builtIn.account);
+      logger.warn('SIMULATOR MODE: no CleverTap credentials are configured; bulletins go to the built-in simulator, nothing real is sent');
+    }
+    const server = config.workers > 1 ? await startWorkers(config, database.url, simulator !== undefined, logger) : await serve(config, database.url, logger);
+    stopGracefullyOn(['SIGTERM', 'SIGINT'], server, simulator, database, logger);
+    printBanner(config, database, simulator ? await demoPartnerKey(database.url, config.accounts[0].id) : undefined);
+  } catch (error) {
+    // A start that failed halfway leaves no embedded Postgres or simulator running behind it.
+    await simulator?.stop().catch(() => undefined);
+    await database.stop().catch(() => undefined);
+    throw error;
   }
-
-  const server = config.workers > 1 ? await startWorkers(config, database.url, simulator !== undefined, logger) : await serve(config, database.url, logger);
-  stopGracefullyOn(['SIGTERM', 'SIGINT'], server, simulator, database, logger);
-  printBanner(config, simulator ? await demoPartnerKey(database.url, config.accounts[0].id) : undefined);
 }
 
 async function serve(config: GatewayConfig, databaseUrl: string, logger: Logger): Promise<Server> {
   const app = await createGatewayApp(config, databaseUrl, logger);
   await app.listen(config.port, config.host);
+  logger.info({ host: config.host, port: config.port, pid: process.pid }, 'listening for HTTP');
   return { stop: () => app.close() };
 }
 
@@ -76,7 +84,10 @@ async function startWorkers(config: GatewayConfig, databaseUrl: string, simulato
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl,
     // In simulator mode the workers use the simulator this process runs.
-    ...(simulatorMode ? { CLEVERTAP_ACCOUNT_ID: account.id, CLEVERTAP_PASSCODE: account.passcode, CLEVERTAP_BASE_URL: account.baseUrl } : {}),
+    // (SIMULATOR=1 is cleared: to a worker, that account is a configured one.)
+    ...(simulatorMode
+      ? { CLEVERTAP_ACCOUNT_ID: account.id, CLEVERTAP_PASSCODE: account.passcode, CLEVERTAP_BASE_URL: account.baseUrl, SIMULATOR: '' }
+      : {}),
   };
   let stopping = false;
   const fork = () =>
@@ -127,14 +138,17 @@ async function demoPartnerKey(databaseUrl: string, accountId: string): Promise<s
   }
 }
 
-function printBanner(config: GatewayConfig, demoKey: string | undefined): void {
+function printBanner(config: GatewayConfig, database: EmbeddedDatabase, demoKey: string | undefined): void {
   const url = `http://localhost:${config.port}`;
   const workers = config.workers > 1 ? ` (${config.workers} worker processes)` : '';
   const lines = [`Bulletin Gateway is ready at ${url}${workers}`];
+  if (database.port !== undefined)
+    lines.push(`Database: embedded Postgres on 127.0.0.1:${database.port} (data in ${config.embeddedPostgres.dataDir})`);
   if (demoKey) {
     const account = config.accounts[0].id;
     lines.push(
       'Mode: SIMULATOR (no CleverTap credentials configured; nothing real is sent)',
+      `Simulator: ${config.accounts[0].baseUrl} (inject faults under ${config.accounts[0].baseUrl}/__simulator; see docs/getting-started.md)`,
       '',
       'Raise the vendor example bulletin with the demo partner key (shown once, new at every start):',
       `curl -sS -X POST ${url}/1/targets/trigger.json \\`,
@@ -169,6 +183,9 @@ function stopGracefullyOn(
 }
 
 main().catch((error) => {
-  console.error(`Bulletin Gateway failed to start: ${error instanceof Error ? error.message : error}`);
+  // A reason-less rejection is a bug of ours or a dependency's: its stack is then all there is to go on.
+  const said = error instanceof Error && error.message !== '' ? error.message : `unexpected ${error instanceof Error ? error.stack : String(error)}`;
+  const hint = (error as { code?: string })?.code === 'EADDRINUSE' ? '. Another program holds that port: set PORT (and HOST) to a free one' : '';
+  console.error(`Bulletin Gateway failed to start: ${said}${hint}`);
   process.exit(1);
 });

@@ -23,6 +23,8 @@ import { validate } from 'class-validator';
 import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { ReplayRepository } from '../replay/replay.repository.js';
+import { packageVersion } from './package-version.js';
+import { unconfiguredAccountsProblem } from './configured-accounts.js';
 
 /** Opens the gateway's database (DATABASE_URL or the embedded one), migrated, for one command. */
 async function withDatabase<T>(work: (db: DataSource, config: GatewayConfig) => Promise<T>): Promise<T> {
@@ -83,7 +85,9 @@ async function validFilter(options: Record<string, string>): Promise<EventFilter
   return filter;
 }
 
-const program = new Command('bulletin-gateway').description('Bulletin Gateway: a durable, auditable front for CleverTap Bulletins');
+const program = new Command('bulletin-gateway')
+  .description('Bulletin Gateway: a durable, auditable front for CleverTap Bulletins')
+  .version(packageVersion(), '-V, --version', 'print the version of Bulletin Gateway');
 
 program
   .command('migrate')
@@ -106,9 +110,14 @@ program
   .option('--account <accountId>', 'a CleverTap account the partner may use (repeatable)', collect, [])
   .option('--role <role>', `one of ${ROLES.join(', ')}`, role, 'partner')
   .option('--json', 'print {"id":...,"key":...}')
-  .action(async (options: { name: string; account: string[]; role: Role; json?: boolean }) => {
+  .option('--force', 'accept an account this configuration does not define (e.g. one only the gateway\'s own environment configures)')
+  .action(async (options: { name: string; account: string[]; role: Role; json?: boolean; force?: boolean }) => {
     if (options.role === 'partner' && options.account.length === 0)
       program.error('a partner needs at least one --account ACCOUNT_ID');
+    if (!options.force) {
+      const problem = unconfiguredAccountsProblem(options.account, loadConfigOrExit());
+      if (problem) program.error(problem);
+    }
     const created = await withDatabase((db) => new PartnersRepository(db).create(options.name, options.role, options.account));
     if (options.json) console.log(JSON.stringify({ id: created.id, key: created.key }));
     else console.log(`partner ${created.id} created (${options.role}).\nKey (shown once, store it now): ${created.key}`);

@@ -39,8 +39,16 @@ export class Environment {
   @IsOptional() @IsString()
   EMBEDDED_POSTGRES_DIR = './.data/postgres';
 
+  /** Unset: 25432, or the next free port up to 25531, remembered in the data dir (see embedded-postgres.ts). */
   @IsOptional() @IntegerBetween(1, 65535, 'must be an integer port (1-65535)')
-  EMBEDDED_POSTGRES_PORT = 54329;
+  EMBEDDED_POSTGRES_PORT?: number;
+
+  /** `production` (the Docker image sets it): no silent simulator mode. */
+  @IsOptional() @IsString()
+  NODE_ENV?: string;
+
+  @IsOptional() @IsIn(['0', '1'], { message: 'must be 1 (run the built-in CleverTap simulator) or 0' })
+  SIMULATOR?: '0' | '1';
 
   @IsOptional() @IsString() @MinLength(1, { message: 'must not be empty' })
   CLEVERTAP_ACCOUNT_ID?: string;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration, parseDurationList } from './durations.js';
 import { generateSigningKey } from '../audit-log/signing-key.js';
-import { ConfigError, type GatewayConfig, loadConfig } from './gateway-config.js';
+import { ConfigError, type GatewayConfig, gatewayBootProblem, loadConfig } from './gateway-config.js';
 
 const REGIONS = 'in1, sg1, us1, aps3, mec1, eu1';
 
@@ -54,7 +54,12 @@ describe('loadConfig', () => {
 
     it('uses the embedded Postgres', () => {
       expect(config.databaseUrl).toBeUndefined();
-      expect(config.embeddedPostgres).toEqual({ dataDir: './.data/postgres', port: 54329 });
+      expect(config.embeddedPostgres).toEqual({ dataDir: './.data/postgres', port: undefined });
+    });
+
+    it('may boot in simulator mode, because it is not production', () => {
+      expect(config.production).toBe(false);
+      expect(gatewayBootProblem(config)).toBeUndefined();
     });
 
     it('parses the default retry schedule into milliseconds, about a day in total', () => {
@@ -442,6 +447,26 @@ describe('parseDurationList', () => {
 });
 
 // Boots the built entry point, as an operator would, to see what a bad value looks like on a terminal.
+describe('simulator mode in production', () => {
+  const credentials = { CLEVERTAP_ACCOUNT_ID: 'ACC-1', CLEVERTAP_PASSCODE: 'real-passcode' };
+
+  it('refuses to boot with no CleverTap account unless SIMULATOR=1 says so', () => {
+    const problem = gatewayBootProblem(loadConfig({ NODE_ENV: 'production' }));
+    expect(problem).toMatch(/^no CleverTap account is configured and NODE_ENV=production: set CLEVERTAP_ACCOUNT_ID .* or set SIMULATOR=1/);
+    expect(gatewayBootProblem(loadConfig({ NODE_ENV: 'production', SIMULATOR: '' }))).toBe(problem);
+  });
+
+  it('boots with SIMULATOR=1, or with an account', () => {
+    expect(gatewayBootProblem(loadConfig({ NODE_ENV: 'production', SIMULATOR: '1' }))).toBeUndefined();
+    expect(gatewayBootProblem(loadConfig({ NODE_ENV: 'production', ...credentials }))).toBeUndefined();
+  });
+
+  it('refuses SIMULATOR=1 beside a configured account, and any value but 0 or 1', () => {
+    expect(() => loadConfig({ SIMULATOR: '1', ...credentials })).toThrow(/SIMULATOR=1 runs the built-in CleverTap simulator, but a CleverTap account is configured too/);
+    expect(() => loadConfig({ SIMULATOR: 'yes' })).toThrow(/SIMULATOR must be 1 \(run the built-in CleverTap simulator\) or 0/);
+  });
+});
+
 describe('the built entry point with a bad value', () => {
   const root = process.cwd();
   const entry = join(root, 'dist/src/main.js');

@@ -34,9 +34,14 @@ export interface GatewayConfig {
   /** Gateway processes sharing the port (node:cluster); each one ingests and dispatches. */
   workers: number;
   databaseUrl?: string;
-  embeddedPostgres: { dataDir: string; port: number };
+  /** `port` undefined: the default port, or the one remembered in the data dir. */
+  embeddedPostgres: { dataDir: string; port?: number };
   /** Empty means simulator mode: main.ts starts the built-in simulator and adds its account. */
   accounts: CleverTapAccount[];
+  /** NODE_ENV=production: simulator mode must be asked for (SIMULATOR=1), never fallen into. */
+  production: boolean;
+  /** SIMULATOR=1: simulator mode on purpose; no CleverTap account may be configured then. */
+  simulator: boolean;
   adminKey?: string;
   dispatch: DispatchSettings;
   maxBodyBytes: number;
@@ -47,6 +52,18 @@ export interface GatewayConfig {
     sealIntervalMs: number;
     checkpointIntervalMs: number;
   };
+}
+
+/**
+ * Why this configuration may not boot the gateway itself (the CLI may still use it): in production, no
+ * CleverTap account means SIMULATOR=1 must say that simulator mode is meant.
+ */
+export function gatewayBootProblem(config: GatewayConfig): string | undefined {
+  if (config.accounts.length > 0 || config.simulator || !config.production) return undefined;
+  return (
+    'no CleverTap account is configured and NODE_ENV=production: set CLEVERTAP_ACCOUNT_ID and CLEVERTAP_PASSCODE ' +
+    '(or CLEVERTAP_ACCOUNTS_FILE), or set SIMULATOR=1 to run the built-in simulator on purpose (nothing is sent to CleverTap)'
+  );
 }
 
 /** A configuration problem, reported as one line per bad value and no stack trace. */
@@ -64,6 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (problems.length > 0) throw new ConfigError(problems);
   const accounts = collectAccounts(values, env, problems);
   const signingKey = signingKeyOf(values.AUDIT_SIGNING_KEY, problems);
+  const simulator = values.SIMULATOR === '1';
+  if (simulator && accounts.length > 0)
+    problems.push('SIMULATOR=1 runs the built-in CleverTap simulator, but a CleverTap account is configured too: unset one or the other');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: values.PORT,
@@ -72,6 +92,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     databaseUrl: values.DATABASE_URL,
     embeddedPostgres: { dataDir: values.EMBEDDED_POSTGRES_DIR, port: values.EMBEDDED_POSTGRES_PORT },
     accounts,
+    production: values.NODE_ENV === 'production',
+    simulator,
     adminKey: values.GATEWAY_ADMIN_KEY,
     dispatch: {
       concurrencyPerAccount: values.DISPATCH_CONCURRENCY_PER_ACCOUNT,

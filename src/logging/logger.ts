@@ -25,11 +25,16 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   );
 }
 
+const NEST_READY = 'Nest application successfully started';
+
 /** Routes NestJS's own logging (module boot, Logger instances) through pino as JSON. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string) {
+    // Nest says this once its modules are initialised, before the HTTP server has even tried to bind:
+    // main.ts logs "listening for HTTP" when the start has succeeded.
+    if (message === NEST_READY) return this.logger.debug({ context }, 'modules initialised');
     this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {

@@ -6,6 +6,7 @@ import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { SqlConditions } from '../event-log/event-conditions.js';
 import { decodeCursor, encodeCursor } from '../common/page-cursor.js';
+import { receivedBytesOf } from './received-bytes.js';
 
 /** Enough of a refused body to see what was wrong, bounded so a flood of junk cannot bloat the log. */
 export const MAX_EXCERPT_BYTES = 2048;
@@ -15,6 +16,11 @@ export interface Rejection {
   accountId?: string;
   error: GatewayError;
   body: unknown;
+  /**
+   * Size of the body as received, when the caller knows it (a body refused unread keeps only a
+   * placeholder). Otherwise what the parsed body remembers (received-bytes.ts), or its size as JSON.
+   */
+  bodyBytes?: number;
   requestId: string;
 }
 
@@ -35,8 +41,9 @@ export class RejectionLog {
 
   async record(rejection: Rejection): Promise<void> {
     // A refused body may hold what a partner should not have sent (its key, a real passcode): never keep those.
-    const text = this.scrub(typeof rejection.body === 'string' ? rejection.body : JSON.stringify(rejection.body ?? null));
-    const bytes = Buffer.byteLength(text, 'utf8');
+    const received = typeof rejection.body === 'string' ? rejection.body : JSON.stringify(rejection.body ?? null);
+    const bytes = rejection.bodyBytes ?? receivedBytesOf(rejection.body) ?? Buffer.byteLength(received, 'utf8');
+    const text = this.scrub(received);
     await this.db.query(
       `INSERT INTO rejected_requests
          (partner_id, account_id, reason_code, reason, http_status, payload_excerpt, payload_bytes, request_id)

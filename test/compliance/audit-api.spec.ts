@@ -280,6 +280,24 @@ describe('the audit API', () => {
       expect(rejection.payload_excerpt).not.toContain('\uFFFD');
     });
 
+    it('records the size of a body refused unread as too large, not of the placeholder kept for it', async () => {
+      const requestId = `too-large-${randomUUID()}`;
+      const body = JSON.stringify(bulletin({ properties: { synopsis: 'x'.repeat(70_000) } }));
+      await trigger().set(gateway.partnerHeaders(partnerA)).set('X-Request-Id', requestId).send(body).expect(413);
+      const rejection = (await rejections()).find((entry: { request_id: string }) => entry.request_id === requestId);
+      expect(rejection).toMatchObject({ reason_code: 'payload_too_large', payload_bytes: Buffer.byteLength(body) });
+      expect(rejection.payload_bytes).toBeGreaterThan(70_000);
+    });
+
+    it('records the size of a refused body as it was sent, whitespace included', async () => {
+      const requestId = `pretty-${randomUUID()}`;
+      const pretty = JSON.stringify(withoutWhen, null, 4);
+      await trigger().set(gateway.partnerHeaders(partnerA)).set({ 'X-Request-Id': requestId, 'Content-Type': 'application/json' }).send(pretty).expect(400);
+      const rejection = (await rejections()).find((entry: { request_id: string }) => entry.request_id === requestId);
+      expect(rejection).toMatchObject({ reason_code: 'invalid_request', payload_bytes: Buffer.byteLength(pretty) });
+      expect(rejection.payload_bytes).toBeGreaterThan(Buffer.byteLength(JSON.stringify(withoutWhen)));
+    });
+
     const unknownKey = 'bgk_not-a-real-key-000000000000000000000';
     const json = { 'X-CleverTap-Account-Id': ACCOUNT_ID, 'Content-Type': 'application/json' };
 

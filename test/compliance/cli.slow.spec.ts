@@ -74,12 +74,42 @@ describe('the bulletin-gateway CLI', () => {
     it.each([
       ['a partner without an account', ['partners:create', '--name', 'x']],
       ['an unknown role', ['partners:create', '--name', 'x', '--role', 'root', '--account', ACCOUNT_ID]],
+      ['a partner on an account this configuration does not define', ['partners:create', '--name', 'x', '--account', 'ACC-NOT-HERE']],
       ['revoking a malformed id', ['partners:revoke', 'not-an-id']],
       ['revoking an unknown partner', ['partners:revoke', '00000000-0000-4000-8000-000000000000']],
     ])('refuses %s with exit code 1', async (_what, args) => {
       const result = await cli(args);
       expect(result.code).toBe(1);
       expect(result.stderr).not.toBe('');
+    });
+  });
+
+  describe('partners:create on an account the gateway does not configure', () => {
+    it('says which accounts are configured and how to proceed, and creates nothing', async () => {
+      const before = await gateway.sql('SELECT count(*)::int AS n FROM partners');
+      const result = await cli(['partners:create', '--name', 'typo partner', '--account', 'ACC-TYPO']);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `account ACC-TYPO is not configured here (configured: ${ACCOUNT_ID}), so the partner could not raise bulletins on it. ` +
+          "Run the CLI with the gateway's configuration (CLEVERTAP_ACCOUNT_ID or CLEVERTAP_ACCOUNTS_FILE), or pass --force to create the partner anyway",
+      );
+      expect(await gateway.sql('SELECT count(*)::int AS n FROM partners')).toEqual(before);
+    });
+
+    it('creates the partner with --force', async () => {
+      const result = await cli(['partners:create', '--name', 'forced partner', '--account', 'ACC-ELSEWHERE', '--force', '--json']);
+      expect(result.code).toBe(0);
+      const { id } = JSON.parse(result.stdout);
+      const [row] = await gateway.sql('SELECT name FROM partners WHERE id = $1', [id]);
+      expect(row).toEqual({ name: 'forced partner' });
+    });
+  });
+
+  describe('--version', () => {
+    it("prints package.json's version", async () => {
+      const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+      const result = await cli(['--version']);
+      expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
     });
   });
 

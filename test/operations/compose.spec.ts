@@ -48,6 +48,12 @@ describe('docker-compose.yml', () => {
     expect(url.pathname).toBe(`/${postgres.environment.POSTGRES_DB}`);
   });
 
+  it('runs in production mode, where no CleverTap account without SIMULATOR=1 is a boot error', () => {
+    expect(gateway.environment.NODE_ENV).toBe('production');
+    expect(gateway.environment).not.toHaveProperty('SIMULATOR');
+    expect(read('.env.example')).toMatch(/^# SIMULATOR=$/m);
+  });
+
   it('names only variables the gateway reads', () => {
     const named = Object.keys(gateway.environment);
     expect(named.filter((variable) => !GATEWAY_VARIABLES.has(variable))).toEqual([]);
@@ -70,6 +76,16 @@ describe('Dockerfile', () => {
     expect(final).toMatch(/^EXPOSE 3000$/m);
     expect(final).toMatch(/^HEALTHCHECK .*\n?.*\/health\/ready/m);
     expect(final).toMatch(/^CMD \["node", "dist\/src\/main\.js"\]$/m);
+  });
+
+  it('runs on a current Node.js LTS (22 or 24), slim, in every stage', () => {
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:(22|24)(\.\d+)*-(\w+-)?slim$/m);
+    expect(stages.map((stage) => stage.split('\n')[0])).toEqual(stages.map(() => expect.stringMatching(/^\$\{NODE_IMAGE\} AS \w+$/)));
+  });
+
+  it('leaves the optional embedded Postgres out of the image and runs in production mode', () => {
+    expect(final).toMatch(/npm ci --omit=dev --omit=optional/);
+    expect(final).toMatch(/NODE_ENV=production/);
   });
 });
 
