@@ -4,6 +4,7 @@ import { QueryFailedError } from 'typeorm';
 import { noteRefusal } from '../metrics/http-metrics.js';
 import { BODY_REFUSALS, frameworkError, isIngestPath, pathOf, sendError } from './error-response.js';
 import { GatewayError } from './gateway.error.js';
+import { scrubGatewayKeys } from './secret-scrubber.js';
 
 /** Keeps a refused ingest body (in the rejection log) before the refusal is answered. */
 export type BodyRefusalRecorder = (request: FastifyRequest, error: GatewayError, rawBody?: string) => Promise<void>;
@@ -43,7 +44,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error(`database unavailable (request ${request.id}): ${(exception as Error).message}`);
       return new GatewayError('database_unavailable', 503, 'The gateway cannot reach its database, so the event was not accepted. Retry later (with an Idempotency-Key a retry is always safe).');
     }
-    this.logger.error(`unexpected error (request ${request.id}): ${(exception as Error)?.stack ?? exception}`);
+    // A driver's message may quote a value from the request.
+    this.logger.error(scrubGatewayKeys(`unexpected error (request ${request.id}): ${(exception as Error)?.stack ?? exception}`));
     return new GatewayError('internal_error', 500, `Internal error; quote request id ${request.id}`);
   }
 }
