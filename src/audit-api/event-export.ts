@@ -55,6 +55,8 @@ export async function exportEvents(options: {
   const runner = options.db.createQueryRunner();
   let rows = 0;
   let started = false;
+  let detach = () => {};
+  let abandon = () => {};
   try {
     const client = (await runner.connect()) as pg.PoolClient;
     const stream = client.query(new QueryStream(sql, conditions.params, { batchSize: EXPORT_ROWS_PER_FETCH }));
@@ -67,20 +69,38 @@ export async function exportEvents(options: {
       },
     });
     const encoder = options.format === 'csv' ? csvEncoder() : ndjsonEncoder(options.filter, options.signingKey);
+    // A connection lost between two fetches is reported to the client, not to the idle cursor, and the
+    // query stream cannot be destroyed then (closing its cursor waits for a server that is gone): the
+    // export stops on the client's error instead of waiting forever.
+    let onLost: (error?: Error) => void = () => {};
+    const lost = new Promise<never>((_, reject) => {
+      onLost = (error) => reject(error ?? new Error('the database connection closed during the export'));
+    });
+    client.on('error', onLost);
+    client.on('end', onLost);
+    detach = () => {
+      client.off('error', onLost);
+      client.off('end', onLost);
+    };
     // The output is not a stage of the pipeline, which would destroy it on an error: it must stay
     // writable for the error line that tells the reader the file is incomplete.
-    await pipeline(stream, counter, encoder, async (encoded: AsyncIterable<string | Buffer>) => {
+    const streamed = pipeline(stream, counter, encoder, async (encoded: AsyncIterable<string | Buffer>) => {
       for await (const chunk of encoded) {
         await writeWithBackpressure(options.output, chunk);
         started = true;
       }
     });
+    abandon = () => counter.destroy();
+    streamed.catch(() => undefined); // settled by the race below, or abandoned with the lost connection
+    await Promise.race([streamed, lost]);
     options.output.end();
     await finished(options.output);
   } catch (error) {
+    abandon();
     if (started && !options.output.destroyed) options.output.end(errorLine(options.format, rows, options.requestId));
     throw Object.assign(error instanceof Error ? error : new Error(String(error)), { exportStarted: started, rowsBeforeFailure: rows });
   } finally {
+    detach();
     await runner.release();
   }
   return rows;

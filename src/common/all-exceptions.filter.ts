@@ -24,6 +24,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
+    // A client that went away mid-request (an abandoned upload) is nobody's error and has no one to answer.
+    if (request.raw.socket?.destroyed) return;
     const error = this.toGatewayError(exception, request);
     noteRefusal(request, error.code); // the metrics hook counts ingest refusals by code
     if (this.recordBodyRefusal && BODY_REFUSALS.has(error.code) && isIngestPath(pathOf(request)))
