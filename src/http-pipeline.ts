@@ -86,7 +86,7 @@ export async function configureHttpPipeline(app: INestApplication, config: Gatew
   });
   logEachRequest(fastify, config, logger);
   parseJsonBodies(fastify, config);
-  app.useGlobalFilters(new AllExceptionsFilter(recordBodyRefusal(app, config)));
+  app.useGlobalFilters(new AllExceptionsFilter(recordBodyRefusal(app, config), secretScrubber(config)));
 }
 
 /**

@@ -18,7 +18,11 @@ export type BodyRefusalRecorder = (request: FastifyRequest, error: GatewayError,
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly recordBodyRefusal?: BodyRefusalRecorder) {}
+  constructor(
+    private readonly recordBodyRefusal?: BodyRefusalRecorder,
+    /** Blanks the secrets the gateway knows of (see secretScrubber) in messages that quote the request. */
+    private readonly scrub: (text: string) => string = (text) => text,
+  ) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
@@ -30,7 +34,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     noteRefusal(request, error.code); // the metrics hook counts ingest refusals by code
     if (this.recordBodyRefusal && BODY_REFUSALS.has(error.code) && isIngestPath(pathOf(request)))
       await this.recordBodyRefusal(request, error, (exception as { rawBody?: string }).rawBody);
-    sendError(request, reply, error);
+    sendError(request, reply, this.shown(error));
+  }
+
+  /** A message may quote the request (an unknown field's or parameter's name): bounded, and never a secret. */
+  private shown(error: GatewayError): GatewayError {
+    const message = this.scrub(error.message.length > MAX_MESSAGE_CHARS ? `${error.message.slice(0, MAX_MESSAGE_CHARS)}...` : error.message);
+    return message === error.message ? error : new GatewayError(error.code, error.httpStatus, message);
   }
 
   private toGatewayError(exception: unknown, request: FastifyRequest): GatewayError {
@@ -51,6 +61,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return new GatewayError('internal_error', 500, `Internal error; quote request id ${request.id}`);
   }
 }
+
+const MAX_MESSAGE_CHARS = 1000;
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
 

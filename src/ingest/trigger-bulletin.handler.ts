@@ -78,7 +78,9 @@ export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCo
   /** A refused body from an authenticated partner is itself a fact worth keeping: it is logged, then refused. */
   private async validOrRejected(command: TriggerBulletinCommand, accountId: string): Promise<BulletinPayload> {
     try {
-      return validateBulletin(command.body);
+      const payload = validateBulletin(command.body);
+      this.refuseSecrets(payload);
+      return payload;
     } catch (error) {
       if (error instanceof GatewayError)
         await this.rejections.record({
@@ -90,6 +92,25 @@ export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCo
         });
       throw error;
     }
+  }
+
+  /**
+   * A key or passcode pasted into a bulletin would be stored for good, exported, and sent to CleverTap
+   * to show to users: the bulletin is refused instead, naming the field but not the secret.
+   */
+  private refuseSecrets(payload: BulletinPayload): void {
+    const fields: [string, string][] = [
+      ['business_event', payload.business_event],
+      ['name', payload.name],
+      ['c-by', payload['c-by']],
+      ...Object.entries(payload.properties).flatMap(([key, value]): [string, string][] => [
+        ['a key of properties', key],
+        [`properties.${key}`, value],
+      ]),
+    ];
+    const holder = fields.find(([, text]) => typeof text === 'string' && this.scrub(text) !== text);
+    if (holder)
+      throw new GatewayError('secret_in_bulletin', 400, `${holder[0]} holds a gateway key or CleverTap passcode: the bulletin was not accepted (rotate that key)`);
   }
 
   private permittedAccount({ principal, accountId }: TriggerBulletinCommand): string {
