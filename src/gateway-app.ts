@@ -23,7 +23,7 @@ export async function createGatewayApp(
     logger: new PinoNestLogger(logger),
   });
   instrumentHttp(app);
-  configureHttpPipeline(app, config, logger);
+  await configureHttpPipeline(app, config, logger);
   setupOpenApi(app);
   await app.init();
   // Fastify settles its plugins and routes here; tests drive app.getHttpServer() without listen().

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { GatewayError } from '../common/gateway.error.js';
+import { isUuid } from '../common/uuid.js';
 import { strictValidation } from '../common/query-validation.pipe.js';
 import { AllowRoles, ApiAuthGuard } from './api-auth.guard.js';
 import { KeyAuthenticator } from './key-authenticator.js';
@@ -18,7 +19,6 @@ class CreatePartnerBody {
   accounts?: string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const noSuchPartner = () => new GatewayError('not_found', 404, 'No such active partner');
 
 /** Admin only: keys are shown once, in the response that creates them, and stored as hashes. */
@@ -49,7 +49,7 @@ export class PartnersController {
   /** A second key for the partner, so it can rotate without downtime; revoke the partner to cut all keys. */
   @Post(':id/keys')
   async addKey(@Param('id') id: string) {
-    const key = UUID.test(id) ? await this.partners.addKey(id) : undefined;
+    const key = isUuid(id) ? await this.partners.addKey(id) : undefined;
     if (!key) throw noSuchPartner();
     return { id, key };
   }
@@ -57,7 +57,7 @@ export class PartnersController {
   @Post(':id/revoke')
   @HttpCode(200)
   async revoke(@Param('id') id: string) {
-    if (!UUID.test(id) || !(await this.partners.revoke(id))) throw noSuchPartner();
+    if (!isUuid(id) || !(await this.partners.revoke(id))) throw noSuchPartner();
     this.keys.forgetAll(); // other processes hear the NOTIFY; this one must not wait for it
     return { id, revoked: true };
   }

@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor } from '../common/page-cursor.js';
 import { eventConditions, LAST_ATTEMPT_JOIN, type SqlConditions } from '../event-log/event-conditions.js';
 import type { EventFilter, EventListQuery } from '../event-log/event-filter.dto.js';
 import { EVENT_STATUSES, type EventStatus } from '../event-log/event-status.js';
+import { isUuid } from '../common/uuid.js';
 
 export interface EventSummary {
   id: string;
@@ -150,7 +151,7 @@ export class EventAuditRepository {
 
   /** The received payload and the whole timeline, or undefined (also for another partner's event). */
   async findWithTimeline(eventId: string, onlyPartner?: string): Promise<Record<string, unknown> | undefined> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId)) return undefined;
+    if (!isUuid(eventId)) return undefined;
     const conditions = eventConditions({}, onlyPartner);
     conditions.add((p) => `e.id = ${p}`, eventId);
     const [event] = await this.db.query(

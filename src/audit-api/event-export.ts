@@ -1,9 +1,10 @@
 import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
 import { createHash, type KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Transform, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import QueryStream from 'pg-query-stream';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
@@ -44,6 +45,8 @@ export async function exportEvents(options: {
   onlyPartner?: string;
   signingKey?: KeyObject;
   onRow?: () => void;
+  /** Quoted in the error line of an export that fails midway. */
+  requestId?: string;
 }): Promise<number> {
   const conditions = eventConditions(options.filter, options.onlyPartner);
   const sql = `SELECT ${EXPORT_COLUMNS} FROM ${EVENT_SOURCE}
@@ -51,6 +54,9 @@ export async function exportEvents(options: {
     ${conditions.where} ORDER BY e.position`;
   const runner = options.db.createQueryRunner();
   let rows = 0;
+  let started = false;
+  let detach = () => {};
+  let abandon = () => {};
   try {
     const client = (await runner.connect()) as pg.PoolClient;
     const stream = client.query(new QueryStream(sql, conditions.params, { batchSize: EXPORT_ROWS_PER_FETCH }));
@@ -63,11 +69,70 @@ export async function exportEvents(options: {
       },
     });
     const encoder = options.format === 'csv' ? csvEncoder() : ndjsonEncoder(options.filter, options.signingKey);
-    await pipeline(stream, counter, encoder, options.output);
+    // A connection lost between two fetches is reported to the client, not to the idle cursor, and the
+    // query stream cannot be destroyed then (closing its cursor waits for a server that is gone): the
+    // export stops on the client's error instead of waiting forever.
+    let onLost: (error?: Error) => void = () => {};
+    const lost = new Promise<never>((_, reject) => {
+      onLost = (error) => reject(error ?? new Error('the database connection closed during the export'));
+    });
+    client.on('error', onLost);
+    client.on('end', onLost);
+    detach = () => {
+      client.off('error', onLost);
+      client.off('end', onLost);
+    };
+    // The output is not a stage of the pipeline, which would destroy it on an error: it must stay
+    // writable for the error line that tells the reader the file is incomplete.
+    const streamed = pipeline(stream, counter, encoder, async (encoded: AsyncIterable<string | Buffer>) => {
+      for await (const chunk of encoded) {
+        await writeWithBackpressure(options.output, chunk);
+        started = true;
+      }
+    });
+    abandon = () => counter.destroy();
+    streamed.catch(() => undefined); // settled by the race below, or abandoned with the lost connection
+    await Promise.race([streamed, lost]);
+    options.output.end();
+    await finished(options.output);
+  } catch (error) {
+    abandon();
+    if (started && !options.output.destroyed) options.output.end(errorLine(options.format, rows, options.requestId));
+    throw Object.assign(error instanceof Error ? error : new Error(String(error)), { exportStarted: started, rowsBeforeFailure: rows });
   } finally {
+    detach();
     await runner.release();
   }
   return rows;
+}
+
+/** True for an error thrown by exportEvents after the first byte was sent (the file ends with an error line). */
+export const failedMidStream = (error: unknown) => (error as { exportStarted?: boolean })?.exportStarted === true;
+
+async function writeWithBackpressure(output: Writable, chunk: string | Buffer): Promise<void> {
+  if (output.destroyed || output.writableEnded) throw new Error('the client closed the connection during the export');
+  if (output.write(chunk)) return;
+  await new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error) => {
+      output.off('drain', onDrain);
+      output.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(new Error('the client closed the connection during the export'));
+    output.once('drain', onDrain);
+    output.once('close', onClose);
+  });
+}
+
+/** What an incomplete export ends with, so neither the verifier nor a CSV reader mistakes it for a whole file. */
+export function errorLine(format: ExportFormat, rows: number, requestId?: string): string {
+  const message = `The export failed after ${rows} events: this file is incomplete; run the export again${requestId ? ` (request id ${requestId})` : ''}`;
+  if (format === 'ndjson') return `${JSON.stringify({ type: 'error', error: message })}\n`;
+  return stringifySync([Object.fromEntries(CSV_COLUMNS.map((column) => [column, column === 'id' ? 'ERROR' : column === 'last_error' ? message : '']))], {
+    columns: CSV_COLUMNS,
+  });
 }
 
 function normalise(row: Record<string, any>): Record<string, unknown> {
@@ -145,6 +210,7 @@ export async function verifyExportFile(path: string, trustedPublicKey?: string):
   for await (const text of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
     if (trailer) return { ok: false, lines, signed: false, problem: 'data follows the trailer' };
     const parsed = parseLine(text);
+    if (parsed?.type === 'error') return { ok: false, lines, signed: false, problem: `the export failed on the server and is incomplete: ${parsed.error}` };
     if (parsed?.type === 'trailer') trailer = parsed;
     else {
       hash.update(`${text}\n`, 'utf8');

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { GatewayError } from '../common/gateway.error.js';
@@ -10,7 +10,7 @@ import { ApiAuthGuard, canReadEverything } from '../access/api-auth.guard.js';
 import type { AuthenticatedRequest } from '../access/partner-auth.guard.js';
 import type { Principal } from '../access/principal.js';
 import { EventAuditRepository, type EventPage } from './event-audit.repository.js';
-import { exportEvents } from './event-export.js';
+import { exportEvents, failedMidStream } from './event-export.js';
 import { IsIn, IsOptional } from 'class-validator';
 
 class ExportQuery extends EventFilter {
@@ -26,6 +26,8 @@ const notFound = () => new GatewayError('not_found', 404, 'No such event');
 @Controller('v1/events')
 @UseGuards(ApiAuthGuard)
 export class EventsController {
+  private readonly logger = new Logger('Export');
+
   constructor(
     private readonly events: EventAuditRepository,
     private readonly db: DataSource,
@@ -52,14 +54,25 @@ export class EventsController {
     response.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="bulletin-events.${format}"`);
     response.setHeader('X-Request-Id', request.id);
-    await exportEvents({
-      db: this.db,
-      filter,
-      format,
-      output: response,
-      onlyPartner: visibleTo(request.principal),
-      signingKey: this.config.audit.signingKey,
-    });
+    try {
+      await exportEvents({
+        db: this.db,
+        filter,
+        format,
+        output: response,
+        onlyPartner: visibleTo(request.principal),
+        signingKey: this.config.audit.signingKey,
+        requestId: request.id,
+      });
+    } catch (error) {
+      if (!failedMidStream(error) && !response.headersSent) {
+        // Nothing sent yet: the error filter answers problem+json instead of a file.
+        response.removeHeader('Content-Disposition');
+        throw error;
+      }
+      // The file already ends with an error line (when the client is still there to read it).
+      this.logger.error(`export failed midway (request ${request.id}, after ${(error as { rowsBeforeFailure?: number }).rowsBeforeFailure ?? 0} events): ${(error as Error).message}`);
+    }
   }
 
   @Get(':id')

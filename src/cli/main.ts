@@ -25,6 +25,7 @@ import { userInfo } from 'node:os';
 import { ReplayRepository } from '../replay/replay.repository.js';
 import { packageVersion } from './package-version.js';
 import { unconfiguredAccountsProblem } from './configured-accounts.js';
+import { isUuid } from '../common/uuid.js';
 
 /** Opens the gateway's database (DATABASE_URL or the embedded one), migrated, for one command. */
 async function withDatabase<T>(work: (db: DataSource, config: GatewayConfig) => Promise<T>): Promise<T> {
@@ -140,7 +141,7 @@ program
   .description('revoke a partner and all its keys, at once')
   .argument('<id>', 'partner id')
   .action(async (id: string) => {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) program.error(`"${id}" is not a partner id`);
+    if (!isUuid(id)) program.error(`"${id}" is not a partner id`);
     const revoked = await withDatabase((db) => new PartnersRepository(db).revoke(id));
     if (!revoked) program.error(`no active partner ${id}`);
     console.log(`partner ${id} revoked`);

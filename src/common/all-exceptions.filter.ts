@@ -4,6 +4,7 @@ import { QueryFailedError } from 'typeorm';
 import { noteRefusal } from '../metrics/http-metrics.js';
 import { BODY_REFUSALS, frameworkError, isIngestPath, pathOf, sendError } from './error-response.js';
 import { GatewayError } from './gateway.error.js';
+import { scrubGatewayKeys } from './secret-scrubber.js';
 
 /** Keeps a refused ingest body (in the rejection log) before the refusal is answered. */
 export type BodyRefusalRecorder = (request: FastifyRequest, error: GatewayError, rawBody?: string) => Promise<void>;
@@ -17,17 +18,29 @@ export type BodyRefusalRecorder = (request: FastifyRequest, error: GatewayError,
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly recordBodyRefusal?: BodyRefusalRecorder) {}
+  constructor(
+    private readonly recordBodyRefusal?: BodyRefusalRecorder,
+    /** Blanks the secrets the gateway knows of (see secretScrubber) in messages that quote the request. */
+    private readonly scrub: (text: string) => string = (text) => text,
+  ) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
+    // A client that went away mid-request (an abandoned upload) is nobody's error and has no one to answer.
+    if (request.raw.socket?.destroyed) return;
     const error = this.toGatewayError(exception, request);
     noteRefusal(request, error.code); // the metrics hook counts ingest refusals by code
     if (this.recordBodyRefusal && BODY_REFUSALS.has(error.code) && isIngestPath(pathOf(request)))
       await this.recordBodyRefusal(request, error, (exception as { rawBody?: string }).rawBody);
-    sendError(request, reply, error);
+    sendError(request, reply, this.shown(error));
+  }
+
+  /** A message may quote the request (an unknown field's or parameter's name): bounded, and never a secret. */
+  private shown(error: GatewayError): GatewayError {
+    const message = this.scrub(error.message.length > MAX_MESSAGE_CHARS ? `${error.message.slice(0, MAX_MESSAGE_CHARS)}...` : error.message);
+    return message === error.message ? error : new GatewayError(error.code, error.httpStatus, message);
   }
 
   private toGatewayError(exception: unknown, request: FastifyRequest): GatewayError {
@@ -43,10 +56,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error(`database unavailable (request ${request.id}): ${(exception as Error).message}`);
       return new GatewayError('database_unavailable', 503, 'The gateway cannot reach its database, so the event was not accepted. Retry later (with an Idempotency-Key a retry is always safe).');
     }
-    this.logger.error(`unexpected error (request ${request.id}): ${(exception as Error)?.stack ?? exception}`);
+    // A driver's message may quote a value from the request.
+    this.logger.error(scrubGatewayKeys(`unexpected error (request ${request.id}): ${(exception as Error)?.stack ?? exception}`));
     return new GatewayError('internal_error', 500, `Internal error; quote request id ${request.id}`);
   }
 }
+
+const MAX_MESSAGE_CHARS = 1000;
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
 

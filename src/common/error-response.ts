@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from './gateway.error.js';
+import { scrubGatewayKeys } from './secret-scrubber.js';
 
 /** The ingest route answers in CleverTap's shape, so partners' CleverTap clients understand it. */
 export const isIngestPath = (path: string) => path.startsWith('/1/');
@@ -15,9 +16,11 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: G
   if (reply.raw.headersSent) return;
   const ingest = isIngestPath(pathOf(request));
   const contentType = ingest ? 'application/json; charset=utf-8' : 'application/problem+json; charset=utf-8';
+  // A message may quote the request (an unknown field's name): a key pasted there does not come back.
+  const message = scrubGatewayKeys(error.message);
   const body = ingest
-    ? { status: 'fail', error: error.message, code: error.httpStatus }
-    : { type: `urn:bulletin-gateway:error:${error.code}`, title: error.message, status: error.httpStatus, code: error.code, request_id: request.id };
+    ? { status: 'fail', error: message, code: error.httpStatus }
+    : { type: `urn:bulletin-gateway:error:${error.code}`, title: message, status: error.httpStatus, code: error.code, request_id: request.id };
   const retryAfter = error.httpStatus === 503 ? { 'Retry-After': '5' } : {};
   if (reply.sent) {
     // The handler took the raw response over (reply.hijack) and failed before writing to it.
@@ -46,4 +49,14 @@ export function frameworkError(error: { code?: unknown }): GatewayError | undefi
 }
 
 /** The gateway's refusals of a body it could not read; on the ingest route they are kept in the rejection log. */
-export const BODY_REFUSALS = new Set(['payload_too_large', 'unsupported_media_type', 'malformed_body', 'malformed_json', 'unsupported_encoding']);
+export const BODY_REFUSALS = new Set([
+  'payload_too_large',
+  'unsupported_media_type',
+  'unsupported_content_encoding',
+  'malformed_body',
+  'malformed_json',
+  'unsupported_encoding',
+  'invalid_utf8',
+  'json_too_deep',
+  'unstorable_text',
+]);

@@ -8,10 +8,25 @@ export type ErrorCode =
   | 'invalid_request'
   /** The body is not JSON. */
   | 'malformed_json'
+  /** The body is not valid UTF-8. */
+  | 'invalid_utf8'
+  /** The body nests arrays or objects deeper than MAX_JSON_DEPTH. */
+  | 'json_too_deep'
+  /** A string holds what Postgres cannot store (U+0000, a lone surrogate); the message names the field. */
+  | 'unstorable_text'
+  /** Postgres refused this event's row for its content; the message names the field. */
+  | 'unstorable_event'
+  /** A bulletin field holds a gateway key or a configured passcode. */
+  | 'secret_in_bulletin'
   /** The body could not be read as the declared content type. */
   | 'malformed_body'
   | 'unsupported_media_type'
   | 'unsupported_encoding'
+  /** A Content-Encoding other than identity. */
+  | 'unsupported_content_encoding'
+  /** The URL cannot be decoded. */
+  | 'bad_url'
+  | 'uri_too_long'
   | 'payload_too_large'
   /** No valid gateway key. */
   | 'unauthenticated'

@@ -2,6 +2,9 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 
 /** Gateway keys are recognisable wherever they end up (a wrong header, a query string, a body). */
 const GATEWAY_KEY = /bgk_[A-Za-z0-9_-]{8,}/g;
+/** Blanks gateway keys only: for text going out where the configured secrets are not at hand. */
+export const scrubGatewayKeys = (text: string) => text.replace(GATEWAY_KEY, 'bgk_[redacted]');
+
 /** Shorter secrets would match ordinary text; CleverTap passcodes and admin keys are longer than this. */
 const MIN_SECRET_LENGTH = 8;
 
@@ -14,5 +17,5 @@ export function secretScrubber(config: Pick<GatewayConfig, 'accounts' | 'adminKe
   const secrets = [config.adminKey, ...config.accounts.map((account) => account.passcode)].filter(
     (secret): secret is string => !!secret && secret.length >= MIN_SECRET_LENGTH,
   );
-  return (text) => secrets.reduce((scrubbed, secret) => scrubbed.split(secret).join('[redacted]'), text.replace(GATEWAY_KEY, 'bgk_[redacted]'));
+  return (text) => secrets.reduce((scrubbed, secret) => scrubbed.split(secret).join('[redacted]'), scrubGatewayKeys(text));
 }

@@ -102,6 +102,24 @@ export class Environment {
   @IsOptional() @IntegerBetween(1024, 10_485_760, 'must be an integer number of bytes from 1024 to 10485760')
   MAX_BODY_BYTES = 65_536;
 
+  @IsOptional() @IntegerBetween(2, 64, 'must be an integer from 2 to 64 (nesting levels of a JSON body)')
+  MAX_JSON_DEPTH = 8;
+
+  @IsOptional() @IntegerBetween(1000, 600_000, 'must be an integer number of milliseconds from 1000 to 600000')
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  @IsOptional() @IntegerBetween(1000, 600_000, 'must be an integer number of milliseconds from 1000 to 600000')
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  @IsOptional() @IntegerBetween(1000, 3_600_000, 'must be an integer number of milliseconds from 1000 to 3600000')
+  HTTP_IDLE_TIMEOUT_MS = 75_000;
+
+  @IsOptional() @IntegerBetween(1000, 600_000, 'must be an integer number of milliseconds from 1000 to 600000')
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+  @IsOptional() @IntegerBetween(16, 1_000_000, 'must be an integer from 16 to 1000000 (open connections per gateway process)')
+  HTTP_MAX_CONNECTIONS = 4096;
+
   @IsOptional() @IsString()
   AUDIT_SIGNING_KEY?: string;
 

@@ -45,6 +45,9 @@ export interface GatewayConfig {
   adminKey?: string;
   dispatch: DispatchSettings;
   maxBodyBytes: number;
+  /** Nesting levels a JSON body may have; CleverTap's body needs 2. */
+  maxJsonDepth: number;
+  http: HttpLimits;
   logLevel: string;
   audit: {
     /** Ed25519 key that signs checkpoints and exports; without it they are hashed but unsigned. */
@@ -66,6 +69,15 @@ export function gatewayBootProblem(config: GatewayConfig): string | undefined {
   );
 }
 
+/** Timeouts and caps of the HTTP server (docs/security.md says what each one stops). */
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  idleTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+}
+
 /** A configuration problem, reported as one line per bad value and no stack trace. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -84,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const simulator = values.SIMULATOR === '1';
   if (simulator && accounts.length > 0)
     problems.push('SIMULATOR=1 runs the built-in CleverTap simulator, but a CleverTap account is configured too: unset one or the other');
+  problems.push(...httpTimeoutProblems(values));
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: values.PORT,
@@ -109,6 +122,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     },
     maxBodyBytes: values.MAX_BODY_BYTES,
+    maxJsonDepth: values.MAX_JSON_DEPTH,
+    http: {
+      headersTimeoutMs: values.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: values.HTTP_REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: values.HTTP_IDLE_TIMEOUT_MS,
+      keepAliveTimeoutMs: values.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: values.HTTP_MAX_CONNECTIONS,
+    },
     logLevel: values.LOG_LEVEL,
     audit: {
       signingKey,
@@ -116,6 +137,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       checkpointIntervalMs: values.AUDIT_CHECKPOINT_INTERVAL_MS,
     },
   };
+}
+
+/**
+ * Node requires the headers timeout not to exceed the request timeout, and an idle socket is cut after
+ * HTTP_IDLE_TIMEOUT_MS even while a request waits SYNC_WAIT_MS for CleverTap's answer.
+ */
+function httpTimeoutProblems(values: Environment): string[] {
+  const problems: string[] = [];
+  if (values.HTTP_HEADERS_TIMEOUT_MS > values.HTTP_REQUEST_TIMEOUT_MS)
+    problems.push(`HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (got ${values.HTTP_HEADERS_TIMEOUT_MS} > ${values.HTTP_REQUEST_TIMEOUT_MS})`);
+  if (values.HTTP_IDLE_TIMEOUT_MS <= values.SYNC_WAIT_MS + 1000)
+    problems.push(`HTTP_IDLE_TIMEOUT_MS must exceed SYNC_WAIT_MS by more than 1000 ms, or waiting requests are cut (got ${values.HTTP_IDLE_TIMEOUT_MS}, SYNC_WAIT_MS ${values.SYNC_WAIT_MS})`);
+  return problems;
 }
 
 const SECRET_VARIABLES = new Set(['CLEVERTAP_PASSCODE', 'GATEWAY_ADMIN_KEY', 'AUDIT_SIGNING_KEY']);

@@ -7,11 +7,13 @@ const NoNul = (field: string) => Matches(/^[^\u0000]*$/, { message: `${field} mu
 
 /**
  * Dates as RFC 3339 (what Postgres reads): ISO 8601's week and ordinal forms are valid ISO but not SQL.
- * IsISO8601 additionally rejects impossible dates such as February 30.
+ * IsISO8601 additionally rejects impossible dates such as February 30. Years from 0001 (Postgres has no
+ * year 0) and UTC offsets from -14:00 to +14:00, the range real time zones use (Postgres refuses some
+ * larger ones with an error instead of an answer).
  */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+const RFC3339 = /^(?!0000)\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-](0\d|1[0-3])(:?[0-5]\d)?|[+-]14(:?00)?)?)?$/;
 const DateTime = (field: string) => (target: object, key: string) => {
-  const message = `${field} must be a date-time such as 2026-11-26T09:00:00Z`;
+  const message = `${field} must be a date-time such as 2026-11-26T09:00:00Z, with a UTC offset from -14:00 to +14:00`;
   Matches(RFC3339, { message })(target, key);
   IsISO8601({ strict: true }, { message })(target, key);
 };

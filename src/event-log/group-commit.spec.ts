@@ -56,3 +56,41 @@ describe('GroupCommit', () => {
     await expect(second).resolves.toBe(20);
   });
 });
+
+describe('GroupCommit isolating a bad item', () => {
+  /** A write that fails any batch holding a negative number, as Postgres fails a statement with one bad row. */
+  const failingOnNegatives = async (items: number[]) => {
+    if (items.some((n) => n < 0)) throw Object.assign(new Error('bad item'), { code: '22P05' });
+    return items.map((n) => n * 10);
+  };
+
+  it('writes the members of a failed batch one by one, so only the bad one fails', async () => {
+    const calls: number[][] = [];
+    const group = new GroupCommit(
+      async (items: number[]) => {
+        calls.push(items);
+        return failingOnNegatives(items);
+      },
+      { maxBatch: 10, maxInFlight: 1, retryAlone: (error) => (error as { code?: string }).code === '22P05' },
+    );
+    const first = group.submit(1); // written alone, at once
+    const rest = [2, -3, 4].map((n) => group.submit(n).then((value) => value, (error: Error) => error.message));
+    await expect(first).resolves.toBe(10);
+    expect(await Promise.all(rest)).toEqual([20, 'bad item', 40]);
+    expect(calls).toEqual([[1], [2, -3, 4], [2], [-3], [4]]);
+  });
+
+  it('fails the whole batch without retrying when the failure is not the items\' fault', async () => {
+    const calls: number[][] = [];
+    const group = new GroupCommit(
+      async (items: number[]) => {
+        calls.push(items);
+        throw new Error('database gone');
+      },
+      { maxBatch: 10, maxInFlight: 1, retryAlone: () => false },
+    );
+    const results = [1, 2, 3].map((n) => group.submit(n).catch((error: Error) => error.message));
+    expect(await Promise.all(results)).toEqual(['database gone', 'database gone', 'database gone']);
+    expect(calls).toEqual([[1], [2, 3]]);
+  });
+});

@@ -16,7 +16,16 @@ export class GroupCommit<TItem, TResult> {
 
   constructor(
     private readonly write: (items: TItem[]) => Promise<TResult[]>,
-    private readonly options: { maxBatch: number; maxInFlight: number },
+    private readonly options: {
+      maxBatch: number;
+      maxInFlight: number;
+      /**
+       * Whether a failed batch's items are written again one at a time, so one bad item fails alone and
+       * the others are answered as if it had not been there. For failures caused by an item's content;
+       * not for an unreachable database, where it would only multiply the failed statements.
+       */
+      retryAlone?: (error: unknown) => boolean;
+    },
   ) {}
 
   submit(item: TItem): Promise<TResult> {
@@ -42,7 +51,8 @@ export class GroupCommit<TItem, TResult> {
       const results = await this.write(batch.map((pending) => pending.item));
       batch.forEach((pending, index) => pending.resolve(results[index]));
     } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      if (batch.length > 1 && this.options.retryAlone?.(error)) await Promise.all(batch.map((pending) => this.writeBatch([pending])));
+      else for (const pending of batch) pending.reject(error);
     }
   }
 }

@@ -7,7 +7,9 @@ import { GatewayError } from '../common/gateway.error.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { BulletinPayload } from '../event-log/bulletin-payload.js';
-import { EventLogRepository, type IdempotentMatch } from '../event-log/event-log.repository.js';
+import { type AppendResult, EventLogRepository, type IdempotentMatch, type NewEvent } from '../event-log/event-log.repository.js';
+import { isSafeHeaderToken } from '../common/header-tokens.js';
+import { secretScrubber } from '../common/secret-scrubber.js';
 import { isFinal } from '../event-log/event-status.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { BulletinAcceptedEvent } from './bulletin-accepted.event.js';
@@ -19,6 +21,7 @@ import { validateBulletin } from './validate-bulletin.js';
 @CommandHandler(TriggerBulletinCommand)
 export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCommand> {
   private readonly configuredAccounts: Set<string>;
+  private readonly scrub: (text: string) => string;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -29,13 +32,14 @@ export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCo
     private readonly metrics: GatewayMetrics,
   ) {
     this.configuredAccounts = new Set(config.accounts.map((account) => account.id));
+    this.scrub = secretScrubber(config);
   }
 
   async execute(command: TriggerBulletinCommand): Promise<TriggerReply> {
     const accountId = this.permittedAccount(command);
     const payload = await this.validOrRejected(command, accountId);
     const payloadSha256 = createHash('sha256').update(canonicalize(payload)!).digest('hex');
-    const appended = await this.eventLog.append({
+    const appended = await this.appendedOrRejected(command, accountId, {
       partnerId: command.principal.partnerId,
       accountId,
       payload,
@@ -60,10 +64,23 @@ export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCo
     return outcome ? replyForOutcome(outcome) : queuedReply(eventId);
   }
 
+  /** An event Postgres refused after validation passed is refused, and logged, like any invalid body. */
+  private async appendedOrRejected(command: TriggerBulletinCommand, accountId: string, event: NewEvent): Promise<AppendResult> {
+    try {
+      return await this.eventLog.append(event);
+    } catch (error) {
+      if (error instanceof GatewayError)
+        await this.rejections.record({ partnerId: command.principal.partnerId, accountId, error, body: command.body, requestId: command.requestId });
+      throw error;
+    }
+  }
+
   /** A refused body from an authenticated partner is itself a fact worth keeping: it is logged, then refused. */
   private async validOrRejected(command: TriggerBulletinCommand, accountId: string): Promise<BulletinPayload> {
     try {
-      return validateBulletin(command.body);
+      const payload = validateBulletin(command.body);
+      this.refuseSecrets(payload);
+      return payload;
     } catch (error) {
       if (error instanceof GatewayError)
         await this.rejections.record({
@@ -77,15 +94,37 @@ export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCo
     }
   }
 
+  /**
+   * A key or passcode pasted into a bulletin would be stored for good, exported, and sent to CleverTap
+   * to show to users: the bulletin is refused instead, naming the field but not the secret.
+   */
+  private refuseSecrets(payload: BulletinPayload): void {
+    const fields: [string, string][] = [
+      ['business_event', payload.business_event],
+      ['name', payload.name],
+      ['c-by', payload['c-by']],
+      ...Object.entries(payload.properties).flatMap(([key, value]): [string, string][] => [
+        ['a key of properties', key],
+        [`properties.${key}`, value],
+      ]),
+    ];
+    const holder = fields.find(([, text]) => typeof text === 'string' && this.scrub(text) !== text);
+    if (holder)
+      throw new GatewayError('secret_in_bulletin', 400, `${holder[0]} holds a gateway key or CleverTap passcode: the bulletin was not accepted (rotate that key)`);
+  }
+
   private permittedAccount({ principal, accountId }: TriggerBulletinCommand): string {
     if (!accountId)
       throw new GatewayError('account_missing', 401, 'X-CleverTap-Account-Id is required: the CleverTap account to use');
     if (principal.role !== 'partner')
       throw new GatewayError('forbidden', 403, `A ${principal.role} key cannot raise bulletins; use a partner key`);
+    // Named back only when it may be copied (a key pasted into this header must not come back).
+    const named = isSafeHeaderToken(accountId, this.scrub);
+    const shown = named ? `account ${accountId}` : 'the account in X-CleverTap-Account-Id';
     if (!principal.accounts.includes(accountId))
-      throw new GatewayError('forbidden', 403, `This gateway key may not raise bulletins on account ${accountId}`);
+      throw new GatewayError('forbidden', 403, `This gateway key may not raise bulletins on ${shown}`);
     if (!this.configuredAccounts.has(accountId))
-      throw new GatewayError('account_not_configured', 403, `Account ${accountId} is not configured on this gateway`);
+      throw new GatewayError('account_not_configured', 403, `${named ? `Account ${accountId}` : 'The account in X-CleverTap-Account-Id'} is not configured on this gateway`);
     return accountId;
   }
 

@@ -1,5 +1,6 @@
 import { validateSync } from 'class-validator';
 import { GatewayError } from '../common/gateway.error.js';
+import { findUnstorableText } from '../common/untrusted-json.js';
 import type { BulletinPayload } from '../event-log/bulletin-payload.js';
 import { BULLETIN_FIELDS, BulletinRequestDto } from './bulletin-request.dto.js';
 
@@ -25,6 +26,9 @@ export function validateBulletin(body: unknown): BulletinPayload {
     const first = errors.sort((a, b) => BULLETIN_FIELDS.indexOf(a.property) - BULLETIN_FIELDS.indexOf(b.property))[0];
     throw invalid(Object.values(first.constraints ?? {})[0] ?? `${first.property} is invalid`);
   }
+  // The JSON parser refuses these already; a body from elsewhere must not reach the group commit with one.
+  const unstorable = findUnstorableText(body);
+  if (unstorable) throw invalid(unstorable);
   const source = body as BulletinPayload;
   return {
     business_event: source.business_event,

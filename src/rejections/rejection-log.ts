@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { GatewayError } from '../common/gateway.error.js';
 import { secretScrubber } from '../common/secret-scrubber.js';
+import { boundedJson, storableText } from '../common/untrusted-json.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { SqlConditions } from '../event-log/event-conditions.js';
@@ -10,6 +11,8 @@ import { receivedBytesOf } from './received-bytes.js';
 
 /** Enough of a refused body to see what was wrong, bounded so a flood of junk cannot bloat the log. */
 export const MAX_EXCERPT_BYTES = 2048;
+/** Longer than any body the gateway reads (MAX_BODY_BYTES tops at 10 MiB), so payload_bytes stays exact. */
+const MAX_BODY_CHARS = 10_485_760;
 
 export interface Rejection {
   partnerId: string;
@@ -41,18 +44,19 @@ export class RejectionLog {
 
   async record(rejection: Rejection): Promise<void> {
     // A refused body may hold what a partner should not have sent (its key, a real passcode): never keep those.
-    const received = typeof rejection.body === 'string' ? rejection.body : JSON.stringify(rejection.body ?? null);
-    const bytes = rejection.bodyBytes ?? receivedBytesOf(rejection.body) ?? Buffer.byteLength(received, 'utf8');
-    const text = this.scrub(received);
+    // Bounded before scrubbing: the body was size-limited on the wire, but its JSON text is rebuilt here.
+    const text = storableText(this.scrub(boundedJson(rejection.body, MAX_BODY_CHARS)));
+    const received = typeof rejection.body === 'string' ? Buffer.byteLength(rejection.body, 'utf8') : undefined;
+    const bytes = rejection.bodyBytes ?? receivedBytesOf(rejection.body) ?? received ?? Buffer.byteLength(text, 'utf8');
     await this.db.query(
       `INSERT INTO rejected_requests
          (partner_id, account_id, reason_code, reason, http_status, payload_excerpt, payload_bytes, request_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         rejection.partnerId,
-        rejection.accountId ?? null,
+        rejection.accountId === undefined ? null : storableText(this.scrub(rejection.accountId)),
         rejection.error.code,
-        rejection.error.message,
+        storableText(this.scrub(rejection.error.message)),
         rejection.error.httpStatus,
         truncateUtf8(text, MAX_EXCERPT_BYTES),
         bytes,

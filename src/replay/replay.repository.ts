@@ -6,6 +6,7 @@ import { QUEUED_CHANNEL } from '../event-log/event-log.repository.js';
 import { eventConditions } from '../event-log/event-conditions.js';
 import type { EventFilter } from '../event-log/event-filter.dto.js';
 import type { EventStatus } from '../event-log/event-status.js';
+import { isUuid } from '../common/uuid.js';
 
 export interface ReplayScope {
   filter: EventFilter;
@@ -113,7 +114,7 @@ export class ReplayRepository {
   }
 
   async progress(id: string): Promise<ReplayProgress | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const [row] = await this.db.query(
       `SELECT r.id, r.requested_by_name, r.reason, r.filter, r.requested_at, r.matched,
               count(i.event_id)::int AS queued,
