@@ -6,14 +6,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { verifyExportFile } from '../../src/audit-api/event-export.js';
+import { errorLine, verifyExportFile } from '../../src/audit-api/event-export.js';
 import { EventLogRepository } from '../../src/event-log/event-log.repository.js';
 import { GatewayError } from '../../src/common/gateway.error.js';
-import { bearer, BOOTSTRAP_ADMIN_KEY, expectProblem } from '../support/compliance-fixtures.js';
-import { ACCOUNT_ID, exampleBulletin, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
+import { bearer, BOOTSTRAP_ADMIN_KEY, csvRecords, expectProblem } from '../support/compliance-fixtures.js';
+import { ACCOUNT_ID, exampleBulletin, startGateway, UPSTREAM_PASSCODE, type GatewayHarness } from '../support/gateway-harness.js';
 import { sleep, waitFor } from '../support/wait-for.js';
 
 const TRIGGER = '/1/targets/trigger.json';
+const CSV_HEADER =
+  'id,position,received_at,partner_id,partner_name,account_id,business_event,name,status,attempts,last_http_status,last_clevertap_status,targets,last_error,last_error_code,request_id,idempotency_key,payload,chain_position,chain_hash';
 
 /** One regression test (or a few) per finding of the hostile-input probe of issue #15, F1 to F9. */
 describe('hostile input (issue #15 findings)', () => {
@@ -369,6 +371,38 @@ describe('hostile input (issue #15 findings)', () => {
       const response = await request(gateway.http).get('/v1/events/%E0%A4%A').set(bearer(admin));
       expectProblem(response, 400, 'bad_url');
       expect(response.text).not.toContain('%E0%A4%A');
+    });
+  });
+
+  describe('found by the fuzzer (test/security/fuzz.spec.ts)', () => {
+    it('a configured secret used as a field or parameter name is not echoed in the error', async () => {
+      const ingest = await trigger(partnerA, { ...exampleBulletin(), [UPSTREAM_PASSCODE]: true });
+      expectCleverTapFail(ingest, 400, /Unknown field/);
+      expect(ingest.text).not.toContain(UPSTREAM_PASSCODE);
+      const api = await request(gateway.http).get(`/v1/events?${BOOTSTRAP_ADMIN_KEY}=1`).set(bearer(admin));
+      expectProblem(api, 400, 'invalid_request');
+      expect(api.text).not.toContain(BOOTSTRAP_ADMIN_KEY);
+    });
+
+    it('a bulletin holding a key or passcode is refused, naming the field, and not stored', async () => {
+      for (const [field, body] of [
+        ['name', { ...exampleBulletin(), name: `see ${partnerB}` }],
+        ['properties.note', { ...exampleBulletin(), properties: { note: UPSTREAM_PASSCODE } }],
+      ] as const) {
+        const response = await trigger(partnerB, body, { 'X-Request-Id': `secret-in-${field.replace('.', '-')}` });
+        expectCleverTapFail(response, 400, new RegExp(`^${field.replace('.', '\\.')} holds a gateway key or CleverTap passcode`));
+        expect(response.text).not.toContain(partnerB);
+        const stored = await gateway.sql('SELECT payload_excerpt FROM rejected_requests WHERE request_id = $1', [`secret-in-${field.replace('.', '-')}`]);
+        expect(stored).toHaveLength(1);
+        expect(stored[0].payload_excerpt).not.toContain(partnerB);
+        expect(stored[0].payload_excerpt).not.toContain(UPSTREAM_PASSCODE);
+      }
+    });
+
+    it('a CSV export that fails midway ends with a full-width ERROR row', () => {
+      const [row] = csvRecords(`${CSV_HEADER}\n${errorLine('csv', 7, 'req-1')}`);
+      expect(row.id).toBe('ERROR');
+      expect(row.last_error).toMatch(/failed after 7 events: this file is incomplete.*req-1/);
     });
   });
 
