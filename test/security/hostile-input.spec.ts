@@ -399,6 +399,14 @@ describe('hostile input (issue #15 findings)', () => {
       }
     });
 
+    it('a partner name or replay reason holding a key is refused: it would be stored and shown', async () => {
+      const partnerResponse = await request(gateway.http).post('/v1/partners').set(bearer(admin)).send({ name: `team ${partnerA}`, role: 'auditor' });
+      expectProblem(partnerResponse, 400, 'secret_in_request');
+      const replay = await request(gateway.http).post('/v1/replays').set(bearer(admin)).send({ reason: `asked by ${BOOTSTRAP_ADMIN_KEY}`, q: 'x' });
+      expectProblem(replay, 400, 'secret_in_request');
+      expect(partnerResponse.text + replay.text).not.toMatch(new RegExp(`${partnerA}|${BOOTSTRAP_ADMIN_KEY}`));
+    });
+
     it('a CSV export that fails midway ends with a full-width ERROR row', () => {
       const [row] = csvRecords(`${CSV_HEADER}\n${errorLine('csv', 7, 'req-1')}`);
       expect(row.id).toBe('ERROR');
