@@ -104,6 +104,33 @@ describe('hostile input (issue #15 findings)', () => {
       expect(error).toMatchObject({ httpStatus: 400, code: 'unstorable_event', message: expect.stringContaining('name contains U+0000') });
     });
 
+    it('records a dispatch attempt whose upstream text holds a NUL (escaped), and one with no CleverTap status', async () => {
+      const accepted = await trigger(partnerB, exampleBulletin());
+      const eventId = accepted.body.event_id;
+      const log = gateway.app.get(EventLogRepository);
+      const attempt = (attemptNumber: number, error: string | undefined, clevertapStatus: string | null | undefined) => ({
+        eventId,
+        attemptNumber: 100 + attemptNumber,
+        trigger: 'replay' as const,
+        outcome: 'failed' as const,
+        resultingStatus: 'failed' as const,
+        httpStatus: 400,
+        clevertapStatus: clevertapStatus as string | undefined,
+        error,
+        errorCode: '400',
+        startedAt: new Date(),
+        latencyMs: 1,
+        transientFailures: 0,
+      });
+      await log.recordAttempt(attempt(1, 'upstream said \u0000 oops', 'fail'), 'nobody');
+      await log.recordAttempt(attempt(2, undefined, null), 'nobody');
+      const rows = await gateway.sql('SELECT error, clevertap_status FROM dispatch_attempts WHERE event_id = $1 AND attempt_number > 100 ORDER BY attempt_number', [eventId]);
+      expect(rows).toEqual([
+        { error: 'upstream said \\u0000 oops', clevertap_status: 'fail' },
+        { error: null, clevertap_status: null },
+      ]);
+    });
+
     it('keeps the refusal in the rejection log, with the body escaped so it can be stored', async () => {
       await trigger(partnerA, hostile[0][1], { 'X-Request-Id': 'f1-rejection-log' });
       const [row] = await gateway.sql('SELECT reason_code, payload_excerpt FROM rejected_requests WHERE request_id = $1', ['f1-rejection-log']);
