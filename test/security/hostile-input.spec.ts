@@ -186,6 +186,24 @@ describe('hostile input (issue #15 findings)', () => {
       expect((await trigger(partnerB, exampleBulletin())).status).toBe(202);
     }, 30_000);
 
+    it('a stalled upload is answered 408 in the route\'s shape before it is closed', async () => {
+      const answerOf = (path: string) =>
+        new Promise<string>((resolve) => {
+          let text = '';
+          const socket = connect(port, '127.0.0.1', () =>
+            socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`),
+          );
+          socket.on('data', (chunk) => (text += chunk));
+          socket.on('close', () => resolve(text));
+          socket.on('error', () => undefined);
+        });
+      const [ingest, api] = await Promise.all([answerOf(TRIGGER), answerOf('/v1/partners')]);
+      expect(ingest).toMatch(/^HTTP\/1\.1 408 /);
+      expect(JSON.parse(ingest.slice(ingest.indexOf('\r\n\r\n') + 4))).toEqual({ status: 'fail', error: 'The request was not received in time', code: 408 });
+      expect(api).toMatch(/^HTTP\/1\.1 408 [^]*application\/problem\+json/);
+      expect(JSON.parse(api.slice(api.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 408, code: 'request_timeout' });
+    }, 30_000);
+
     it('a client closing 300 stalled uploads at once leaves the gateway answering', async () => {
       const sockets = await Promise.all(Array.from({ length: 300 }, stalledUpload));
       const delay = monitorEventLoopDelay({ resolution: 10 });
