@@ -2,7 +2,8 @@ import helmet from '@fastify/helmet';
 import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RejectionLog } from './rejections/rejection-log.js';
@@ -46,6 +47,7 @@ export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
     },
     // A bad URL or an over-long path segment is refused in the route's error shape, without echoing it.
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   adapter.getInstance().server.maxConnections = config.http.maxConnections;
   return adapter;
@@ -66,8 +68,35 @@ function answerFrameworkError(error: FastifyError, request: FastifyRequest, repl
   const refusal =
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? new GatewayError('uri_too_long', 414, 'A segment of the request path is longer than the gateway accepts')
-      : new GatewayError('bad_url', 400, 'The request URL is not valid');
+      : error.code === 'FST_ERR_BAD_URL'
+        ? new GatewayError('bad_url', 400, 'The request URL is not valid')
+        : new GatewayError('bad_request', 400, 'The request could not be routed');
   sendError(request, reply, refusal);
+}
+
+/**
+ * Refusals of Node's HTTP parser, before Fastify has a request: a request past its timeout (408),
+ * headers too large (431), bytes that are not HTTP (400). Answered in the route's error shape when the
+ * request line was read (CleverTap's for ingest, problem+json otherwise), never echoing input.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'request_timeout', 'The request was not received in time']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'The request headers are larger than the gateway accepts']
+        : [400, 'bad_request', 'The request is not valid HTTP'];
+  const url = (socket as { parser?: { incoming?: { url?: string } } }).parser?.incoming?.url ?? '';
+  const [contentType, body] = isIngestPath(url)
+    ? ['application/json; charset=utf-8', JSON.stringify({ status: 'fail', error: message, code: status })]
+    : ['application/problem+json; charset=utf-8', JSON.stringify({ type: `urn:bulletin-gateway:error:${code}`, title: message, status, code })];
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
 }
 
 /**

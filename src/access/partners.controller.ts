@@ -1,7 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { GatewayError } from '../common/gateway.error.js';
 import { isUuid } from '../common/uuid.js';
+import { refuseSecrets, secretScrubber } from '../common/secret-scrubber.js';
+import { GATEWAY_CONFIG } from '../config/config.module.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
 import { strictValidation } from '../common/query-validation.pipe.js';
 import { AllowRoles, ApiAuthGuard } from './api-auth.guard.js';
 import { KeyAuthenticator } from './key-authenticator.js';
@@ -26,15 +29,22 @@ const noSuchPartner = () => new GatewayError('not_found', 404, 'No such active p
 @UseGuards(ApiAuthGuard)
 @AllowRoles('admin')
 export class PartnersController {
+  private readonly scrub: (text: string) => string;
+
   constructor(
     private readonly partners: PartnersRepository,
     private readonly keys: KeyAuthenticator,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.scrub = secretScrubber(config);
+  }
 
   @Post()
   async create(@Body(strictValidation) body: CreatePartnerBody) {
     const role = body.role ?? 'partner';
     const accounts = body.accounts ?? [];
+    // The name and accounts are listed, logged with every event and exported.
+    refuseSecrets({ name: body.name, accounts }, this.scrub, 'The partner');
     if (role === 'partner' && accounts.length === 0)
       throw new GatewayError('invalid_request', 400, 'a partner needs at least one CleverTap account in "accounts"');
     const created = await this.partners.create(body.name, role, accounts);

@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'unstorable_event'
   /** A bulletin field holds a gateway key or a configured passcode. */
   | 'secret_in_bulletin'
+  /** Another stored field (a partner's name, a replay's reason or filter) holds a key or passcode. */
+  | 'secret_in_request'
   /** The body could not be read as the declared content type. */
   | 'malformed_body'
   | 'unsupported_media_type'
@@ -27,6 +29,10 @@ export type ErrorCode =
   /** The URL cannot be decoded. */
   | 'bad_url'
   | 'uri_too_long'
+  /** Node's HTTP parser refused the request (malformed HTTP, headers too large). */
+  | 'bad_request'
+  /** The request did not arrive within HTTP_REQUEST_TIMEOUT_MS. */
+  | 'request_timeout'
   | 'payload_too_large'
   /** No valid gateway key. */
   | 'unauthenticated'

@@ -1,3 +1,4 @@
+import { GatewayError } from './gateway.error.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 
 /** Gateway keys are recognisable wherever they end up (a wrong header, a query string, a body). */
@@ -18,4 +19,14 @@ export function secretScrubber(config: Pick<GatewayConfig, 'accounts' | 'adminKe
     (secret): secret is string => !!secret && secret.length >= MIN_SECRET_LENGTH,
   );
   return (text) => secrets.reduce((scrubbed, secret) => scrubbed.split(secret).join('[redacted]'), scrubGatewayKeys(text));
+}
+
+/**
+ * Refuses a request whose values would be stored and shown (a partner's name, a replay's reason and
+ * filter) when they hold a secret the scrubber knows: a key pasted there would be kept for good.
+ */
+export function refuseSecrets(value: unknown, scrub: (text: string) => string, what: string): void {
+  const text = JSON.stringify(value) ?? '';
+  if (scrub(text) !== text)
+    throw new GatewayError('secret_in_request', 400, `${what} holds a gateway key or passcode: nothing was stored (rotate that key)`);
 }

@@ -190,10 +190,10 @@ export class EventLogRepository {
         attempt.resultingStatus,
         attempt.httpStatus ?? null,
         // CleverTap's (or a proxy's) text: a NUL in it must not lose the attempt.
-        attempt.clevertapStatus === undefined ? null : storableText(attempt.clevertapStatus),
+        attempt.clevertapStatus == null ? null : storableText(String(attempt.clevertapStatus)),
         attempt.targets ?? null,
-        attempt.error === undefined ? null : storableText(attempt.error),
-        attempt.errorCode === undefined ? null : storableText(attempt.errorCode),
+        attempt.error == null ? null : storableText(String(attempt.error)),
+        attempt.errorCode == null ? null : storableText(String(attempt.errorCode)),
         attempt.startedAt,
         attempt.latencyMs,
         attempt.nextAttemptAt ?? null,

@@ -130,6 +130,10 @@ export function ingestOperation(security: SecurityRequirementObject[]): Operatio
         propertyMissing: { summary: 'CleverTap: a property the business event needs is absent', value: fail('Propertyproduct_categorymissing', 400, EVENT_ID) },
         valueTooLong: { summary: 'A property value over 512 bytes', value: fail('properties.language is 600 bytes in UTF-8; at most 512 bytes are allowed', 400) },
         malformedJson: { summary: 'Not JSON', value: fail('The request body is not valid JSON', 400) },
+        invalidUtf8: { summary: 'Bytes that are not UTF-8', value: fail('The request body is not valid UTF-8', 400) },
+        tooDeep: { summary: 'Nested deeper than MAX_JSON_DEPTH', value: fail('The request body nests arrays or objects deeper than 8 levels', 400) },
+        unstorable: { summary: 'A NUL or lone surrogate, which Postgres cannot store', value: fail('properties.language contains U+0000 (NUL), which cannot be stored', 400) },
+        secretInBulletin: { summary: 'A gateway key or passcode pasted into a field', value: fail('name holds a gateway key or CleverTap passcode: the bulletin was not accepted (rotate that key)', 400) },
       }),
       '401': errors('No valid gateway key, or no account id', {
         invalidCredentials: { summary: 'Unknown or revoked key', value: fail('Invalid Credentials: send your gateway key in X-CleverTap-Passcode', 401) },
@@ -141,7 +145,10 @@ export function ingestOperation(security: SecurityRequirementObject[]): Operatio
         inProgress: { summary: 'Retry shortly', value: fail('A request with this Idempotency-Key is still being processed; retry shortly to get its outcome', 409) },
       }),
       '413': errors('Body larger than MAX_BODY_BYTES', { tooLarge: { summary: 'Too large', value: fail('The request body is larger than the gateway accepts', 413) } }),
-      '415': errors('Not application/json', { mediaType: { summary: 'Wrong Content-Type', value: fail('Content-Type must be application/json', 415) } }),
+      '415': errors('Not application/json, or compressed', {
+        mediaType: { summary: 'Wrong Content-Type', value: fail('Content-Type must be application/json', 415) },
+        contentEncoding: { summary: 'Content-Encoding other than identity', value: fail('Content-Encoding is not supported: send the body uncompressed (identity)', 415) },
+      }),
       '422': errors('Idempotency-Key reused with another body', {
         reused: { summary: 'Use a new key for a new bulletin', value: fail('This Idempotency-Key was already used with a different request body; use a new key for a new bulletin', 422) },
       }),

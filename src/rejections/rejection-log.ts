@@ -54,7 +54,7 @@ export class RejectionLog {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         rejection.partnerId,
-        rejection.accountId === undefined ? null : storableText(this.scrub(rejection.accountId)),
+        rejection.accountId == null ? null : storableText(this.scrub(rejection.accountId)),
         rejection.error.code,
         storableText(this.scrub(rejection.error.message)),
         rejection.error.httpStatus,

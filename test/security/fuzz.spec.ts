@@ -236,7 +236,9 @@ describe(`fuzzing hostile input (seed ${SEED})`, () => {
     const stored = await gateway.sql(
       `SELECT (SELECT coalesce(string_agg(e::text, ''), '') FROM bulletin_events e) ||
               (SELECT coalesce(string_agg(r::text, ''), '') FROM rejected_requests r) ||
-              (SELECT coalesce(string_agg(a::text, ''), '') FROM dispatch_attempts a) AS text`,
+              (SELECT coalesce(string_agg(a::text, ''), '') FROM dispatch_attempts a) ||
+              (SELECT coalesce(string_agg(p::text, ''), '') FROM partners p) ||
+              (SELECT coalesce(string_agg(r::text, ''), '') FROM replay_requests r) AS text`,
     );
     for (const secret of secrets) expect(stored[0].text.includes(secret)).toBe(false);
   });

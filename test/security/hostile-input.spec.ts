@@ -6,14 +6,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { verifyExportFile } from '../../src/audit-api/event-export.js';
+import { errorLine, verifyExportFile } from '../../src/audit-api/event-export.js';
 import { EventLogRepository } from '../../src/event-log/event-log.repository.js';
 import { GatewayError } from '../../src/common/gateway.error.js';
-import { bearer, BOOTSTRAP_ADMIN_KEY, expectProblem } from '../support/fixtures.js';
-import { ACCOUNT_ID, exampleBulletin, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
+import { bearer, BOOTSTRAP_ADMIN_KEY, csvRecords, expectProblem } from '../support/fixtures.js';
+import { ACCOUNT_ID, exampleBulletin, startGateway, UPSTREAM_PASSCODE, type GatewayHarness } from '../support/gateway-harness.js';
 import { sleep, waitFor } from '../support/wait-for.js';
 
 const TRIGGER = '/1/targets/trigger.json';
+const CSV_HEADER =
+  'id,position,received_at,partner_id,partner_name,account_id,business_event,name,status,attempts,last_http_status,last_clevertap_status,targets,last_error,last_error_code,request_id,idempotency_key,payload,chain_position,chain_hash';
 
 /** One regression test (or a few) per finding of the hostile-input probe of issue #15, F1 to F9. */
 describe('hostile input (issue #15 findings)', () => {
@@ -102,6 +104,33 @@ describe('hostile input (issue #15 findings)', () => {
       expect(error).toMatchObject({ httpStatus: 400, code: 'unstorable_event', message: expect.stringContaining('name contains U+0000') });
     });
 
+    it('records a dispatch attempt whose upstream text holds a NUL (escaped), and one with no CleverTap status', async () => {
+      const accepted = await trigger(partnerB, exampleBulletin());
+      const eventId = accepted.body.event_id;
+      const log = gateway.app.get(EventLogRepository);
+      const attempt = (attemptNumber: number, error: string | undefined, clevertapStatus: string | null | undefined) => ({
+        eventId,
+        attemptNumber: 100 + attemptNumber,
+        trigger: 'replay' as const,
+        outcome: 'failed' as const,
+        resultingStatus: 'failed' as const,
+        httpStatus: 400,
+        clevertapStatus: clevertapStatus as string | undefined,
+        error,
+        errorCode: '400',
+        startedAt: new Date(),
+        latencyMs: 1,
+        transientFailures: 0,
+      });
+      await log.recordAttempt(attempt(1, 'upstream said \u0000 oops', 'fail'), 'nobody');
+      await log.recordAttempt(attempt(2, undefined, null), 'nobody');
+      const rows = await gateway.sql('SELECT error, clevertap_status FROM dispatch_attempts WHERE event_id = $1 AND attempt_number > 100 ORDER BY attempt_number', [eventId]);
+      expect(rows).toEqual([
+        { error: 'upstream said \\u0000 oops', clevertap_status: 'fail' },
+        { error: null, clevertap_status: null },
+      ]);
+    });
+
     it('keeps the refusal in the rejection log, with the body escaped so it can be stored', async () => {
       await trigger(partnerA, hostile[0][1], { 'X-Request-Id': 'f1-rejection-log' });
       const [row] = await gateway.sql('SELECT reason_code, payload_excerpt FROM rejected_requests WHERE request_id = $1', ['f1-rejection-log']);
@@ -155,6 +184,24 @@ describe('hostile input (issue #15 findings)', () => {
       console.log(`300 stalled uploads closed by the server after ${elapsed} ms (HTTP_REQUEST_TIMEOUT_MS=2000)`);
       expect(elapsed).toBeLessThan(15_000); // a bound on the test, not a speed claim: without the timeout they stay open
       expect((await trigger(partnerB, exampleBulletin())).status).toBe(202);
+    }, 30_000);
+
+    it('a stalled upload is answered 408 in the route\'s shape before it is closed', async () => {
+      const answerOf = (path: string) =>
+        new Promise<string>((resolve) => {
+          let text = '';
+          const socket = connect(port, '127.0.0.1', () =>
+            socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`),
+          );
+          socket.on('data', (chunk) => (text += chunk));
+          socket.on('close', () => resolve(text));
+          socket.on('error', () => undefined);
+        });
+      const [ingest, api] = await Promise.all([answerOf(TRIGGER), answerOf('/v1/partners')]);
+      expect(ingest).toMatch(/^HTTP\/1\.1 408 /);
+      expect(JSON.parse(ingest.slice(ingest.indexOf('\r\n\r\n') + 4))).toEqual({ status: 'fail', error: 'The request was not received in time', code: 408 });
+      expect(api).toMatch(/^HTTP\/1\.1 408 [^]*application\/problem\+json/);
+      expect(JSON.parse(api.slice(api.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 408, code: 'request_timeout' });
     }, 30_000);
 
     it('a client closing 300 stalled uploads at once leaves the gateway answering', async () => {
@@ -369,6 +416,46 @@ describe('hostile input (issue #15 findings)', () => {
       const response = await request(gateway.http).get('/v1/events/%E0%A4%A').set(bearer(admin));
       expectProblem(response, 400, 'bad_url');
       expect(response.text).not.toContain('%E0%A4%A');
+    });
+  });
+
+  describe('found by the fuzzer (test/security/fuzz.spec.ts)', () => {
+    it('a configured secret used as a field or parameter name is not echoed in the error', async () => {
+      const ingest = await trigger(partnerA, { ...exampleBulletin(), [UPSTREAM_PASSCODE]: true });
+      expectCleverTapFail(ingest, 400, /Unknown field/);
+      expect(ingest.text).not.toContain(UPSTREAM_PASSCODE);
+      const api = await request(gateway.http).get(`/v1/events?${BOOTSTRAP_ADMIN_KEY}=1`).set(bearer(admin));
+      expectProblem(api, 400, 'invalid_request');
+      expect(api.text).not.toContain(BOOTSTRAP_ADMIN_KEY);
+    });
+
+    it('a bulletin holding a key or passcode is refused, naming the field, and not stored', async () => {
+      for (const [field, body] of [
+        ['name', { ...exampleBulletin(), name: `see ${partnerB}` }],
+        ['properties.note', { ...exampleBulletin(), properties: { note: UPSTREAM_PASSCODE } }],
+      ] as const) {
+        const response = await trigger(partnerB, body, { 'X-Request-Id': `secret-in-${field.replace('.', '-')}` });
+        expectCleverTapFail(response, 400, new RegExp(`^${field.replace('.', '\\.')} holds a gateway key or CleverTap passcode`));
+        expect(response.text).not.toContain(partnerB);
+        const stored = await gateway.sql('SELECT payload_excerpt FROM rejected_requests WHERE request_id = $1', [`secret-in-${field.replace('.', '-')}`]);
+        expect(stored).toHaveLength(1);
+        expect(stored[0].payload_excerpt).not.toContain(partnerB);
+        expect(stored[0].payload_excerpt).not.toContain(UPSTREAM_PASSCODE);
+      }
+    });
+
+    it('a partner name or replay reason holding a key is refused: it would be stored and shown', async () => {
+      const partnerResponse = await request(gateway.http).post('/v1/partners').set(bearer(admin)).send({ name: `team ${partnerA}`, role: 'auditor' });
+      expectProblem(partnerResponse, 400, 'secret_in_request');
+      const replay = await request(gateway.http).post('/v1/replays').set(bearer(admin)).send({ reason: `asked by ${BOOTSTRAP_ADMIN_KEY}`, q: 'x' });
+      expectProblem(replay, 400, 'secret_in_request');
+      expect(partnerResponse.text + replay.text).not.toMatch(new RegExp(`${partnerA}|${BOOTSTRAP_ADMIN_KEY}`));
+    });
+
+    it('a CSV export that fails midway ends with a full-width ERROR row', () => {
+      const [row] = csvRecords(`${CSV_HEADER}\n${errorLine('csv', 7, 'req-1')}`);
+      expect(row.id).toBe('ERROR');
+      expect(row.last_error).toMatch(/failed after 7 events: this file is incomplete.*req-1/);
     });
   });
 
