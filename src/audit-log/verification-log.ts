@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { VerificationReport } from './chain-verifier.js';
+import type { VerificationReport } from './log-verifier.js';
 
-export interface RecordedVerification extends VerificationReport {
+export interface RecordedVerification extends Omit<VerificationReport, 'signaturesChecked'> {
   verifiedBy: string;
 }
 
-/** Keeps every verification run (API or CLI), so "when was the log last proven intact?" has an answer. */
+/**
+ * Keeps every verification run (API or CLI), so "when was the log last proven intact?" has an answer. Since
+ * the log became a tree, head_position holds the tree size and head_hash the hex root.
+ */
 @Injectable()
 export class VerificationLog {
   constructor(private readonly db: DataSource) {}
@@ -22,9 +25,9 @@ export class VerificationLog {
         report.ok,
         report.entriesChecked,
         report.checkpointsChecked,
-        report.head.position,
-        report.head.hash,
-        report.firstBrokenLink,
+        report.head.size,
+        report.head.root,
+        report.firstProblem,
       ],
     );
   }
@@ -36,8 +39,8 @@ export class VerificationLog {
       ok: row.ok,
       entriesChecked: Number(row.entries_checked),
       checkpointsChecked: row.checkpoints_checked,
-      head: { position: Number(row.head_position), hash: row.head_hash },
-      firstBrokenLink: row.first_broken_link,
+      head: { size: Number(row.head_position), root: row.head_hash },
+      firstProblem: row.first_broken_link,
       verifiedAt: new Date(row.verified_at).toISOString(),
       verifiedBy: row.verified_by,
     };
