@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { joinedRecordSql } from '../src/audit-log/leaf-records.js';
+import { recordOfSql } from '../src/audit-log/leaf-records.js';
 import { TreeBuilder } from '../src/audit-log/tree-builder.js';
 import { makeAppendOnly } from './append-only.js';
 
@@ -73,12 +73,12 @@ export class CreateAuditTree1764201600000 implements MigrationInterface {
 
 /** Builds the first leaves from the hash chain, in its order. A chained row that is gone stops the upgrade. */
 async function carryOverChain(db: QueryRunner): Promise<void> {
-  const { joins, record } = joinedRecordSql('c.entry_kind', 'c.entry_ref');
+  const record = recordOfSql('c.entry_kind', 'c.entry_ref');
   const builder = await TreeBuilder.open(db);
   for (let after = 0; ; ) {
     const rows: { position: string; entry_kind: string; entry_ref: string; xid: string; record: any }[] = await db.query(
       `SELECT c.position, c.entry_kind, c.entry_ref, c.entry_xid::text AS xid, ${record} AS record
-         FROM audit_chain c ${joins} WHERE c.position > $1 ORDER BY c.position LIMIT ${CARRY_OVER_BATCH}`,
+         FROM audit_chain c  WHERE c.position > $1 ORDER BY c.position LIMIT ${CARRY_OVER_BATCH}`,
       [after],
     );
     for (const row of rows) {

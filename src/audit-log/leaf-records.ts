@@ -110,13 +110,13 @@ export function eventIdOf(record: LeafRecord): string | null {
 }
 
 /**
- * Joins each log table to rows naming a (kind, source position) and yields the row's current record, or
- * null when the row is gone. Each table is aliased by its kind.
+ * The current record of the row a (kind, source position) pair names, or null when the row is gone: one
+ * index look-up per row (a scalar subquery of the row's own kind), whatever the planner thinks of the
+ * table sizes.
  */
-export function joinedRecordSql(kindColumn: string, positionColumn: string): { joins: string; record: string } {
-  const joins = LEAF_TABLES.map(
-    ({ kind, table }) => `LEFT JOIN ${table} ${kind} ON ${kindColumn} = '${kind}' AND ${kind}.position = ${positionColumn}`,
-  ).join('\n');
-  const record = `CASE ${LEAF_TABLES.map(({ kind }) => `WHEN ${kind}.position IS NOT NULL THEN ${recordSql(kind, kind)}`).join(' ')} END`;
-  return { joins, record };
+export function recordOfSql(kindColumn: string, positionColumn: string): string {
+  const branches = LEAF_TABLES.map(
+    ({ kind, table }) => `WHEN '${kind}' THEN (SELECT ${recordSql(kind)} FROM ${table} t WHERE t.position = ${positionColumn})`,
+  );
+  return `CASE ${kindColumn} ${branches.join(' ')} END`;
 }

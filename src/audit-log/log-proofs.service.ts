@@ -12,7 +12,7 @@ import type { LeafRecord } from '../transparency/leaf.js';
 import { formatSignatureLine, NoteError, parseNote, parseVerifierKey } from '../transparency/signed-note.js';
 import { CheckpointSigner } from './checkpoint-signer.service.js';
 import { latestCheckpoint, type StoredCheckpoint, withCosignatures } from './checkpoint-store.js';
-import { joinedRecordSql } from './leaf-records.js';
+import { recordOfSql } from './leaf-records.js';
 import { storedTree } from './tree-reader.js';
 
 export interface ServedCheckpoint {
@@ -100,14 +100,14 @@ export class LogProofs {
       onlyPartner ? [eventId, onlyPartner] : [eventId],
     );
     if (!event) return undefined;
-    const { joins, record } = joinedRecordSql('l.kind', 'l.source_position');
+    const record = recordOfSql('l.kind', 'l.source_position');
     const rows = await this.db.query(
       `SELECT l.leaf_index, l.kind, ${record} AS record
          FROM (SELECT 'event'::text AS kind, $2::bigint AS position
                UNION ALL SELECT 'attempt', a.position FROM dispatch_attempts a WHERE a.event_id = $1
                UNION ALL SELECT 'replay_item', i.position FROM replay_items i WHERE i.event_id = $1) mine
          JOIN audit_leaves l ON l.kind = mine.kind AND l.source_position = mine.position
-         ${joins}
+         
         ORDER BY l.leaf_index`,
       [eventId, event.position],
     );
@@ -120,13 +120,13 @@ export class LogProofs {
 
   /** Streams leaves [from, to) (checked with checkRange first) as NDJSON `{"index", "kind", "record"}` lines through a server-side cursor. */
   async streamEntries(from: number, to: number, output: Writable): Promise<void> {
-    const { joins, record } = joinedRecordSql('l.kind', 'l.source_position');
+    const record = recordOfSql('l.kind', 'l.source_position');
     const runner = this.db.createQueryRunner();
     try {
       const client = (await runner.connect()) as pg.PoolClient;
       const rows = client.query(
         new QueryStream(
-          `SELECT l.leaf_index, l.kind, ${record} AS record FROM audit_leaves l ${joins}
+          `SELECT l.leaf_index, l.kind, ${record} AS record FROM audit_leaves l 
             WHERE l.leaf_index >= $1 AND l.leaf_index < $2 ORDER BY l.leaf_index`,
           [from, to],
           { batchSize: ENTRIES_PER_FETCH },

@@ -6,7 +6,7 @@ import { openCheckpoint } from '../transparency/checkpoint.js';
 import { payloadSha256, recordLeafHash, type LeafRecord } from '../transparency/leaf.js';
 import { emptyRoot, nodeHash } from '../transparency/merkle.js';
 import { type NoteVerifier, parseVerifierKey } from '../transparency/signed-note.js';
-import { joinedRecordSql, LEAF_TABLES, leafTable } from './leaf-records.js';
+import { recordOfSql, LEAF_TABLES, leafTable } from './leaf-records.js';
 import { completedNodes, type Queryable } from './tree-store.js';
 import { withCosignatures } from './checkpoint-store.js';
 
@@ -119,13 +119,13 @@ export class LogVerifier {
       problem: undefined as LogProblem | undefined,
       root: emptyRoot(),
     };
-    const { joins, record } = joinedRecordSql('l.kind', 'l.source_position');
+    const record = recordOfSql('l.kind', 'l.source_position');
     let before = 0;
     for (;;) {
       const rows = await this.db.query(
         `SELECT l.leaf_index, l.kind, l.source_position, l.source_xid::text AS xid, l.leaf_hash, ${record} AS record,
-                event.payload
-           FROM audit_leaves l ${joins}
+                CASE l.kind WHEN 'event' THEN (SELECT e.payload FROM bulletin_events e WHERE e.position = l.source_position) END AS payload
+           FROM audit_leaves l 
           WHERE l.leaf_index >= $1 ORDER BY l.leaf_index LIMIT ${BATCH_SIZE}`,
         [state.size],
       );

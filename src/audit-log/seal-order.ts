@@ -1,4 +1,4 @@
-import { LEAF_TABLES, rankOf, recordSql } from './leaf-records.js';
+import { recordOfSql, LEAF_TABLES, rankOf } from './leaf-records.js';
 
 /** Where sealing resumes: the (transaction, table rank, position) of the last row in the tree. */
 export interface SealCursor {
@@ -28,11 +28,17 @@ export function rowsToSealQuery(cursor: SealCursor, horizon: string, limit: numb
       params.push(cursor.position);
       after = `(t.inserted_xid, t.position) > ($1::xid8, $${params.length}::bigint)`;
     }
-    return `(SELECT '${kind}'::text AS kind, ${rank} AS rank, t.position, t.inserted_xid, ${recordSql(kind)} AS record
+    return `(SELECT '${kind}'::text AS kind, ${rank} AS rank, t.position, t.inserted_xid
                FROM ${table} t WHERE ${after} AND t.inserted_xid < $2::xid8
               ORDER BY t.inserted_xid, t.position LIMIT ${limit})`;
   });
-  const sql = `SELECT kind, position, inserted_xid::text AS xid, record FROM (${branches.join('\nUNION ALL\n')}) rows
-                ORDER BY rows.inserted_xid, rank, position LIMIT ${limit}`;
+  // Records are built only for the rows chosen: a plan that sorts a transaction's rows would otherwise
+  // build one for every row it sorts.
+  const record = recordOfSql('chosen.kind', 'chosen.position');
+  const sql = `SELECT chosen.kind, chosen.position, chosen.inserted_xid::text AS xid, ${record} AS record
+                 FROM (SELECT * FROM (${branches.join('\nUNION ALL\n')}) rows
+                        ORDER BY rows.inserted_xid, rank, position LIMIT ${limit}) chosen
+                 
+                ORDER BY chosen.inserted_xid, chosen.rank, chosen.position`;
   return { sql, params };
 }
