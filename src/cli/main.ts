@@ -9,7 +9,7 @@ import { runMigrations } from '../database/run-migrations.js';
 import { PartnersRepository } from '../access/partners.repository.js';
 import { ROLES, type Role } from '../access/principal.js';
 import { runSimulator } from '../simulator/run-simulator.js';
-import { registerAuditCommands } from './audit-commands.js';
+import { exportPublicKeyOf, registerAuditCommands } from './audit-commands.js';
 import { exportEvents, type ExportFormat, verifyExportFile } from '../audit-api/event-export.js';
 import { eventConditions, LAST_ATTEMPT_JOIN } from '../event-log/event-conditions.js';
 import { EventFilter } from '../event-log/event-filter.dto.js';
@@ -170,9 +170,9 @@ program
   .command('verify-export')
   .description('check an NDJSON export offline: no database needed')
   .argument('<file>')
-  .option('--public-key <base64>', 'the public key you trust (shown by audit:keygen); without it, any signature is checked against the key in the file')
+  .option('--public-key <key>', "the log's verifier key you trust (shown by audit:keygen; or an earlier version's base64 key); without it, any signature is checked against the key in the file")
   .action(async (file: string, options: { publicKey?: string }) => {
-    const result = await verifyExportFile(file, options.publicKey);
+    const result = await verifyExportFile(file, exportPublicKeyOf(options.publicKey));
     console.log(result.ok ? `export intact: ${result.lines} lines${result.signed ? ', signature valid' : ', not signed'}` : `EXPORT INVALID: ${result.problem}`);
     process.exitCode = result.ok ? 0 : 1;
   });

@@ -109,8 +109,8 @@ describe('loadConfig', () => {
       ['a key named after another origin', { AUDIT_SIGNING_KEY: generateNoteKey('log.example').signingKey, AUDIT_LOG_ORIGIN: 'other.example', AUDIT_STATE_DIR: '/tmp' }, /is named "log.example" but AUDIT_LOG_ORIGIN is "other.example"/],
       ['a broken witness key', { AUDIT_WITNESSES: 'witness+00000000+AAAA' }, /^AUDIT_WITNESSES entry 1 is not a witness verifier key/],
       ['a quorum above the witnesses', { AUDIT_WITNESS_QUORUM: '1' }, /^AUDIT_WITNESS_QUORUM is 1 but AUDIT_WITNESSES lists 0 witnesses/],
-    ])('refuses %s with one line, without echoing a key', (_case, env, message) => {
-      const problems = problemsOf(env as Record<string, string>);
+    ])('refuses %s with one line, without echoing a key', (_case, env: Record<string, string>, message) => {
+      const problems = problemsOf(env);
       expect(problems).toEqual([expect.stringMatching(message)]);
       if (env.AUDIT_SIGNING_KEY) expect(problems[0]).not.toContain(env.AUDIT_SIGNING_KEY);
     });

@@ -7,7 +7,7 @@ import { ScreenHeading } from '../components/screen-heading';
 import { formatBytes, formatCount, formatDateTime } from '../format';
 import type { Filters, Verification } from '../types';
 
-/** The hash chain's last verification (and a run on demand), and a verifiable export of the current filter. */
+/** The audit log's last verification (and a run on demand), and a verifiable export of the current filter. */
 export function IntegrityScreen({ api, filters }: { api: Api; filters: Filters }) {
   return (
     <>
@@ -41,13 +41,13 @@ function VerificationPanel({ api }: { api: Api }) {
   const verify = async () => {
     setRunning(true);
     setError(undefined);
-    announce('Verifying the hash chain…');
+    announce('Verifying the audit log…');
     try {
       const result = await api.get<Verification>('/v1/audit/verify');
       // The stored record of this run also says who ran it.
       const recorded = await api.get<Verification>('/v1/audit/verifications/latest').catch(() => undefined);
       setReport(recorded?.verifiedAt === result.verifiedAt ? recorded : result);
-      announce(result.ok ? `Chain intact: ${result.entriesChecked} entries checked.` : 'Chain BROKEN: see the first broken link.');
+      announce(result.ok ? `Log intact: ${result.entriesChecked} entries checked.` : 'Log BROKEN: see the first problem.');
     } catch (failure) {
       setError(describeError(failure));
     } finally {
@@ -57,17 +57,18 @@ function VerificationPanel({ api }: { api: Api }) {
 
   return (
     <section class="card" aria-labelledby="verify-heading">
-      <h2 id="verify-heading">Hash chain verification</h2>
+      <h2 id="verify-heading">Audit log verification</h2>
       <p class="hint">
-        Recomputes every log entry's digest and every link of the chain, and checks the signed checkpoints. It names the first entry that was
-        changed, deleted or slipped in.
+        Recomputes every log entry's record and leaf hash, rebuilds the Merkle tree and compares every stored hash, and checks every signed
+        checkpoint against the rebuilt tree and the gateway's own verifier key. It names the first entry that was changed, deleted, backdated
+        or slipped in.
       </p>
       {error && <ErrorAlert>Verification failed to run: {error}</ErrorAlert>}
       {report === undefined && !error && <p class="muted">Loading the last verification…</p>}
-      {report === null && <Notice>The chain has not been verified yet.</Notice>}
+      {report === null && <Notice>The log has not been verified yet.</Notice>}
       {report && <VerificationResult report={report} />}
       <button type="button" class="primary" onClick={verify} disabled={running} aria-busy={running}>
-        {running ? 'Verifying…' : 'Verify the chain now'}
+        {running ? 'Verifying…' : 'Verify the log now'}
       </button>
     </section>
   );
@@ -76,7 +77,7 @@ function VerificationPanel({ api }: { api: Api }) {
 function VerificationResult({ report }: { report: Verification }) {
   return (
     <div class={`verdict ${report.ok ? 'verdict-ok' : 'verdict-broken'}`} data-testid="verification">
-      <p class="verdict-title">{report.ok ? '✓ Chain intact' : '✗ Chain BROKEN'}</p>
+      <p class="verdict-title">{report.ok ? '✓ Log intact' : '✗ Log BROKEN'}</p>
       <dl class="facts">
         <Fact term="Verified">
           <time dateTime={report.verifiedAt}>{formatDateTime(report.verifiedAt)}</time>
@@ -84,15 +85,14 @@ function VerificationResult({ report }: { report: Verification }) {
         </Fact>
         <Fact term="Entries checked">{formatCount(report.entriesChecked)}</Fact>
         <Fact term="Signed checkpoints checked">{formatCount(report.checkpointsChecked)}</Fact>
-        <Fact term="Chain head">
-          position {report.head.position}, <code class="hash">{report.head.hash}</code>
+        <Fact term="Tree">
+          {formatCount(report.head.size)} leaves, root <code class="hash">{report.head.root}</code>
         </Fact>
-        {report.firstBrokenLink && (
-          <Fact term="First broken link">
+        {report.firstProblem && (
+          <Fact term="First problem">
             <span class="error-text">
-              {report.firstBrokenLink.problem} at {report.firstBrokenLink.entryKind} #{report.firstBrokenLink.entryRef}
-              {report.firstBrokenLink.position !== null ? ` (chain position ${report.firstBrokenLink.position})` : ''}:{' '}
-              {report.firstBrokenLink.detail}
+              {report.firstProblem.problem} at {report.firstProblem.kind} #{report.firstProblem.ref}
+              {report.firstProblem.index !== null ? ` (leaf ${report.firstProblem.index})` : ''}: {report.firstProblem.detail}
             </span>
           </Fact>
         )}
