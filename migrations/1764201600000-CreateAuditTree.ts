@@ -61,6 +61,8 @@ export class CreateAuditTree1764201600000 implements MigrationInterface {
         detail       jsonb NOT NULL
       );
     `);
+    // Whether a run checked checkpoint signatures (with a key it was given): null for runs of the chain era.
+    await db.query(`ALTER TABLE audit_verifications ADD COLUMN signatures_checked boolean`);
     for (const table of ['audit_leaves', 'audit_tree_nodes', 'audit_tree_checkpoints', 'audit_cosignatures', 'audit_signer_events'])
       await makeAppendOnly(db, table);
     await carryOverChain(db);

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import type { VerificationReport } from './log-verifier.js';
 
 export interface RecordedVerification extends Omit<VerificationReport, 'signaturesChecked'> {
+  /** Null for runs before the log became a tree. */
+  signaturesChecked: boolean | null;
   verifiedBy: string;
 }
 
@@ -17,8 +19,8 @@ export class VerificationLog {
   async record(report: VerificationReport, verifiedBy: string): Promise<void> {
     await this.db.query(
       `INSERT INTO audit_verifications
-         (verified_at, verified_by, ok, entries_checked, checkpoints_checked, head_position, head_hash, first_broken_link)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+         (verified_at, verified_by, ok, entries_checked, checkpoints_checked, head_position, head_hash, first_broken_link, signatures_checked)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         report.verifiedAt,
         verifiedBy,
@@ -28,6 +30,7 @@ export class VerificationLog {
         report.head.size,
         report.head.root,
         report.firstProblem,
+        report.signaturesChecked,
       ],
     );
   }
@@ -39,6 +42,7 @@ export class VerificationLog {
       ok: row.ok,
       entriesChecked: Number(row.entries_checked),
       checkpointsChecked: row.checkpoints_checked,
+      signaturesChecked: row.signatures_checked,
       head: { size: Number(row.head_position), root: row.head_hash },
       firstProblem: row.first_broken_link,
       verifiedAt: new Date(row.verified_at).toISOString(),
