@@ -3,9 +3,8 @@ import { userInfo } from 'node:os';
 import type { DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { defaultOrigin } from '../audit-log/audit-log-config.js';
-import { CheckpointSigner } from '../audit-log/checkpoint-signer.service.js';
 import { LogVerifier, type TrustedKeys, type VerificationReport } from '../audit-log/log-verifier.js';
-import { readSignerState, writeSignerState } from '../audit-log/signer-state.js';
+import { type Resolution, resolveSignerMismatch } from '../audit-log/signer-resolution.js';
 import { storedTree } from '../audit-log/tree-reader.js';
 import { TreeSealer } from '../audit-log/tree-sealer.service.js';
 import { VerificationLog } from '../audit-log/verification-log.js';
@@ -62,20 +61,15 @@ export function registerAuditCommands(program: Command, withDatabase: WithDataba
     .action(async (options: { reason: string }) => {
       if (!/\S/.test(options.reason)) program.error('--reason is required');
       await withDatabase(async (db, config) => {
-        const { stateDir, origin, signer } = config.auditLog;
-        if (!signer || !stateDir) program.error('AUDIT_SIGNING_KEY and AUDIT_STATE_DIR must be set: this resolves the signer of this host');
-        const previous = readSignerState(stateDir!);
-        const size = await storedTree.size(db);
-        const problem = await new CheckpointSigner(db, config).mismatch(db, size);
-        if (!problem) return console.log('the database matches the signer state: nothing to resolve');
-        const root = await storedTree.root(db, size);
-        const accepted = { origin, tree_size: size, root_hash: root.toString('base64'), note: null, signed_at: new Date().toISOString() };
-        await db.query(`INSERT INTO audit_signer_events (kind, recorded_by, detail) VALUES ('resolved', $1, $2)`, [
-          `cli:${userInfo().username}`,
-          { reason: options.reason, refused_because: problem.reason, previous_state: previous ? { ...previous, note: undefined } : null, accepted_tree: { ...accepted, note: undefined } },
-        ]);
-        writeSignerState(stateDir!, accepted);
-        console.log(`resolved: the signer now extends the tree of ${size} leaves (root ${accepted.root_hash}); previously: ${problem.reason}`);
+        let outcome: Resolution;
+        try {
+          outcome = await resolveSignerMismatch(db, config, options.reason, `cli:${userInfo().username}`);
+        } catch (error) {
+          return program.error((error as Error).message);
+        }
+        if (!outcome.resolved) return console.log('the database matches the signer state: nothing to resolve');
+        const { accepted, refusedBecause } = outcome;
+        console.log(`resolved: the signer now extends the tree of ${accepted.tree_size} leaves (root ${accepted.root_hash}); it refused because ${refusedBecause}`);
       });
     });
 }
