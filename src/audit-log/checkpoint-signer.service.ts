@@ -47,10 +47,12 @@ export class CheckpointSigner {
     if (!signer || !stateDir) return;
     const signed = await this.db.transaction(async (tx) => {
       const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK_KEY]);
-      const size = await storedTree.size(tx);
-      const problem = await this.mismatch(tx, size);
+      const problem = await this.mismatch(tx);
       await this.setStatus(tx, problem);
-      if (problem || !locked || !(await this.due(tx, size))) return undefined;
+      if (problem || !locked) return undefined;
+      // Under the lock the tree cannot grow until this transaction ends.
+      const size = await storedTree.size(tx);
+      if (!(await this.due(tx, size))) return undefined;
       return this.sign(tx, size);
     });
     // Only once the checkpoint is committed: a state naming a checkpoint the database lacks means deletion.
@@ -82,12 +84,14 @@ export class CheckpointSigner {
   }
 
   /**
-   * Why the database's tree of `size` leaves may not be signed, or undefined when it extends the last
-   * checkpoint this signer signed.
+   * Why the database's tree may not be signed, or undefined when it extends the last checkpoint this
+   * signer signed. The state is read before the tree: a state file is written only after its checkpoint
+   * committed, so the tree read next is at least that large even while another process seals and signs.
    */
-  async mismatch(db: Queryable, size: number): Promise<{ reason: string; state: SignerState } | undefined> {
+  async mismatch(db: Queryable): Promise<{ reason: string; state: SignerState } | undefined> {
     const state = readSignerState(this.config.auditLog.stateDir!);
     if (!state) return undefined;
+    const size = await storedTree.size(db);
     const signedBefore = `the checkpoint of size ${state.tree_size} this signer signed at ${state.signed_at}`;
     if (state.origin !== this.config.auditLog.origin)
       return { state, reason: `AUDIT_STATE_DIR holds the signer state of log ${state.origin}, not of ${this.config.auditLog.origin}` };

@@ -15,9 +15,9 @@ export async function resolveSignerMismatch(db: DataSource, config: GatewayConfi
   const { stateDir, origin, signer } = config.auditLog;
   if (!signer || !stateDir) throw new Error('AUDIT_SIGNING_KEY and AUDIT_STATE_DIR must be set: this resolves the signer of this host');
   if (!/\S/.test(reason)) throw new Error('a reason is required');
-  const size = await storedTree.size(db);
-  const problem = await new CheckpointSigner(db, config).mismatch(db, size);
+  const problem = await new CheckpointSigner(db, config).mismatch(db);
   if (!problem) return { resolved: false };
+  const size = await storedTree.size(db);
   const previous = readSignerState(stateDir);
   const root = await storedTree.root(db, size);
   const accepted: SignerState = { origin, tree_size: size, root_hash: root.toString('base64'), note: null, signed_at: new Date().toISOString() };
