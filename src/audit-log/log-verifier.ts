@@ -101,7 +101,7 @@ export class LogVerifier {
       entriesChecked: walk.size,
       checkpointsChecked: checkpoints.length,
       signaturesChecked: keys.log !== undefined,
-      head: { size: walk.size, root: walk.root.toString('hex') },
+      head: { size: walk.size, root: walk.root.toString('base64') },
       firstProblem: problem ?? null,
       verifiedAt: new Date().toISOString(),
     };

@@ -10,7 +10,7 @@ export interface RecordedVerification extends Omit<VerificationReport, 'signatur
 
 /**
  * Keeps every verification run (API or CLI), so "when was the log last proven intact?" has an answer. Since
- * the log became a tree, head_position holds the tree size and head_hash the hex root.
+ * the log became a tree, head_position holds the tree size and head_hash the base64 root.
  */
 @Injectable()
 export class VerificationLog {

@@ -271,6 +271,10 @@ withBrowser('the audit console', () => {
 
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Integrity' }).click();
     await page.getByRole('heading', { level: 1, name: 'Integrity' }).waitFor();
+    const checkpoint = await page.getByTestId('checkpoint').innerText();
+    expect(checkpoint).toContain('✓ Signing');
+    expect(checkpoint).toMatch(/Origin\s+test\.bulletin-gateway\.example\/log/);
+    expect(checkpoint).toMatch(/Tree size\s+[1-9]/);
     await page.getByText('The log has not been verified yet.').waitFor();
     await page.getByRole('button', { name: 'Verify the log now' }).click();
     await page.getByText('✓ Log intact').waitFor();

@@ -12,9 +12,81 @@ export function IntegrityScreen({ api, filters }: { api: Api; filters: Filters }
   return (
     <>
       <ScreenHeading>Integrity</ScreenHeading>
+      <CheckpointPanel api={api} />
       <VerificationPanel api={api} />
       <ExportPanel api={api} filters={filters} />
     </>
+  );
+}
+
+interface ServedCheckpoint {
+  origin: string;
+  size: string;
+  root: string;
+  signers: string[];
+  mismatch: string | null;
+}
+
+/** The C2SP checkpoint note: origin, size and root lines, a blank line, then one line per signature. */
+function readCheckpoint(note: string, mismatch: string | null): ServedCheckpoint {
+  const [body, signatures = ''] = note.split('\n\n');
+  const [origin, size, root] = body.split('\n');
+  const signers = signatures.split('\n').filter(Boolean).map((line) => line.replace(/^\u2014 /, '').split(' ')[0]);
+  return { origin, size, root, signers, mismatch };
+}
+
+/** The latest signed checkpoint as the gateway serves it, and whether its signer still trusts the database. */
+function CheckpointPanel({ api }: { api: Api }) {
+  const [checkpoint, setCheckpoint] = useState<ServedCheckpoint | null>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    let current = true;
+    api
+      .text('/v1/audit/checkpoint')
+      .then(({ text, headers }) => current && setCheckpoint(readCheckpoint(text, headers.get('X-Audit-Log-Mismatch'))))
+      .catch((failure) => {
+        if (!current) return;
+        if (failure instanceof ApiError && failure.status === 404) setCheckpoint(null);
+        else setError(describeError(failure));
+      });
+    return () => {
+      current = false;
+    };
+  }, [api]);
+
+  return (
+    <section class="card" aria-labelledby="checkpoint-heading">
+      <h2 id="checkpoint-heading">Signed checkpoint</h2>
+      <p class="hint">
+        The log's latest signed tree head (a C2SP checkpoint). Auditors check it with the log's verifier key, and every entry's inclusion
+        proof against it; witnesses add their cosignatures.
+      </p>
+      {error && <ErrorAlert>Could not read the checkpoint: {error}</ErrorAlert>}
+      {checkpoint === undefined && !error && <p class="muted">Loading the checkpoint…</p>}
+      {checkpoint === null && <Notice>No checkpoint is signed: the gateway has no AUDIT_SIGNING_KEY, or nothing was logged yet.</Notice>}
+      {checkpoint && (
+        <div class={`verdict ${checkpoint.mismatch ? 'verdict-broken' : 'verdict-ok'}`} data-testid="checkpoint">
+          <p class="verdict-title">
+            {checkpoint.mismatch ? '✗ The signer refuses to sign: the database no longer matches this checkpoint' : '✓ Signing'}
+          </p>
+          <dl class="facts">
+            <Fact term="Origin">{checkpoint.origin}</Fact>
+            <Fact term="Tree size">{formatCount(Number(checkpoint.size))}</Fact>
+            <Fact term="Root hash">
+              <code class="hash">{checkpoint.root}</code>
+            </Fact>
+            <Fact term="Signed by">{checkpoint.signers.join(', ')}</Fact>
+            <Fact term="Witness cosignatures">{formatCount(Math.max(0, checkpoint.signers.length - 1))}</Fact>
+            {checkpoint.mismatch && (
+              <Fact term="Why">
+                <span class="error-text">{checkpoint.mismatch}</span> (see docs/audit-operations.md)
+              </Fact>
+            )}
+          </dl>
+        </div>
+      )}
+    </section>
   );
 }
 
