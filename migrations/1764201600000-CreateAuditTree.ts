@@ -61,6 +61,7 @@ export class CreateAuditTree1764201600000 implements MigrationInterface {
         detail       jsonb NOT NULL
       );
     `);
+    await keepExcerptDigests(db);
     // Whether a run checked checkpoint signatures (with a key it was given): null for runs of the chain era.
     await db.query(`ALTER TABLE audit_verifications ADD COLUMN signatures_checked boolean`);
     for (const table of ['audit_leaves', 'audit_tree_nodes', 'audit_tree_checkpoints', 'audit_cosignatures', 'audit_signer_events'])
@@ -71,6 +72,28 @@ export class CreateAuditTree1764201600000 implements MigrationInterface {
   async down(): Promise<void> {
     throw new Error('The audit tree is permanent: this migration cannot be reverted.');
   }
+}
+
+/**
+ * A rejection's record commits to its payload excerpt through a digest kept in the row, set once when the
+ * row is written, so erasing the excerpt later changes no record.
+ */
+async function keepExcerptDigests(db: QueryRunner): Promise<void> {
+  const digest = (column: string) => `encode(sha256(convert_to(${column}, 'UTF8')), 'hex')`;
+  await db.query(`
+    ALTER TABLE rejected_requests ADD COLUMN payload_excerpt_sha256 text;
+    CREATE FUNCTION set_payload_excerpt_sha256() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      NEW.payload_excerpt_sha256 := ${digest('NEW.payload_excerpt')};
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER rejected_requests_excerpt_digest BEFORE INSERT ON rejected_requests
+      FOR EACH ROW EXECUTE FUNCTION set_payload_excerpt_sha256();
+    ALTER TABLE rejected_requests ENABLE ALWAYS TRIGGER rejected_requests_excerpt_digest;
+    ALTER TABLE rejected_requests DISABLE TRIGGER rejected_requests_append_only;
+    UPDATE rejected_requests SET payload_excerpt_sha256 = ${digest('payload_excerpt')};
+    ALTER TABLE rejected_requests ENABLE ALWAYS TRIGGER rejected_requests_append_only;
+  `);
 }
 
 /** Builds the first leaves from the hash chain, in its order. A chained row that is gone stops the upgrade. */

@@ -30,7 +30,7 @@ export const rankOf = (kind: string) => LEAF_TABLES.findIndex((t) => t.kind === 
 const time = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** Lowercase hex SHA-256 of a text's UTF-8 bytes, or null. */
-const textSha256 = (column: string) => `encode(sha256(convert_to(${column}, 'UTF8')), 'hex')`;
+export const textSha256Sql = (column: string) => `encode(sha256(convert_to(${column}, 'UTF8')), 'hex')`;
 
 /** Field name → SQL expression over the row alias `t`, per kind. */
 const RECORD_FIELDS: Record<LeafKind, [string, string][]> = {
@@ -69,8 +69,9 @@ const RECORD_FIELDS: Record<LeafKind, [string, string][]> = {
     ['reason', 't.reason'],
     ['http_status', 't.http_status'],
     ['payload_bytes', 't.payload_bytes'],
-    // Like an event's payload, the excerpt may hold personal data: committed to by digest.
-    ['payload_excerpt_sha256', textSha256('t.payload_excerpt')],
+    // Like an event's payload, the excerpt may hold personal data: committed to by the digest the row
+    // got when it was written (a trigger sets it), so erasing the excerpt changes no record.
+    ['payload_excerpt_sha256', 't.payload_excerpt_sha256'],
     ['request_id', 't.request_id'],
     ['received_at', time('t.received_at')],
   ],

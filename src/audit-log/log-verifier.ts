@@ -6,7 +6,7 @@ import { openCheckpoint } from '../transparency/checkpoint.js';
 import { payloadSha256, recordLeafHash, type LeafRecord } from '../transparency/leaf.js';
 import { emptyRoot, nodeHash } from '../transparency/merkle.js';
 import { type NoteVerifier, parseVerifierKey } from '../transparency/signed-note.js';
-import { recordOfSql, LEAF_TABLES, leafTable } from './leaf-records.js';
+import { LEAF_TABLES, leafTable, recordOfSql, textSha256Sql } from './leaf-records.js';
 import { completedNodes, type Queryable } from './tree-store.js';
 import { withCosignatures } from './checkpoint-store.js';
 
@@ -124,7 +124,8 @@ export class LogVerifier {
     for (;;) {
       const rows = await this.db.query(
         `SELECT l.leaf_index, l.kind, l.source_position, l.source_xid::text AS xid, l.leaf_hash, ${record} AS record,
-                CASE l.kind WHEN 'event' THEN (SELECT e.payload FROM bulletin_events e WHERE e.position = l.source_position) END AS payload
+                CASE l.kind WHEN 'event' THEN (SELECT e.payload FROM bulletin_events e WHERE e.position = l.source_position) END AS payload,
+                CASE l.kind WHEN 'rejection' THEN (SELECT ${textSha256Sql('r.payload_excerpt')} FROM rejected_requests r WHERE r.position = l.source_position) END AS excerpt_sha256
            FROM audit_leaves l 
           WHERE l.leaf_index >= $1 ORDER BY l.leaf_index LIMIT ${BATCH_SIZE}`,
         [state.size],
@@ -151,13 +152,15 @@ export class LogVerifier {
     }
   }
 
-  private checkLeaf(row: { kind: string; record: LeafRecord | null; leaf_hash: Buffer; payload: unknown }, at: Omit<LogProblem, 'problem' | 'detail'>): LogProblem | undefined {
+  private checkLeaf(row: { kind: string; record: LeafRecord | null; leaf_hash: Buffer; payload: unknown; excerpt_sha256: string | null }, at: Omit<LogProblem, 'problem' | 'detail'>): LogProblem | undefined {
     const what = `${row.kind} ${at.ref} (leaf ${at.index})`;
     if (row.record === null) return { ...at, problem: 'deleted', detail: `${what} was removed from the log` };
     if (!recordLeafHash(row.record).equals(row.leaf_hash))
       return { ...at, problem: 'modified', detail: `${what} differs from the record sealed into the tree` };
     if (row.kind === 'event' && payloadSha256(row.payload) !== row.record.payload_sha256)
       return { ...at, problem: 'payload_modified', detail: `the payload of ${what} does not match its payload_sha256` };
+    if (row.kind === 'rejection' && row.excerpt_sha256 !== row.record.payload_excerpt_sha256)
+      return { ...at, problem: 'payload_modified', detail: `the payload excerpt of ${what} does not match its payload_excerpt_sha256` };
     return undefined;
   }
 

@@ -56,6 +56,7 @@ describe('the tamper matrix', () => {
     t = await startAuditedGateway(log.env);
     const partner = await t.gateway.createPartner();
     for (let i = 0; i < 4; i++) await raise(t.gateway, partner, bulletin({ name: `event ${i}` }));
+    await request(t.gateway.http).post('/1/targets/trigger.json').set(t.gateway.partnerHeaders(partner)).send({ name: 'no business event' }).expect(400);
     await sealedAndSigned(t.gateway, TreeSealer);
   });
   afterAll(() => t.close());
@@ -65,7 +66,7 @@ describe('the tamper matrix', () => {
 
   it('verify: an untouched log verifies, checkpoints checked with the configured key', async () => {
     const report = await t.verify();
-    expect(report).toMatchObject({ ok: true, entriesChecked: 8, signaturesChecked: true, firstProblem: null });
+    expect(report).toMatchObject({ ok: true, entriesChecked: 9, signaturesChecked: true, firstProblem: null });
     expect(report.checkpointsChecked).toBeGreaterThanOrEqual(1);
   });
 
@@ -90,6 +91,21 @@ describe('the tamper matrix', () => {
       await t.superuser.query(`UPDATE bulletin_events SET payload_sha256 = $2 WHERE position = $1`, [event.position, event.payload_sha256]);
     });
     expect(report.firstProblem).toMatchObject({ index: await leafOf('event', Number(event.position)), problem: 'modified' });
+  });
+
+  it('verify (excerpt digest): the kept excerpt of a refused request edited', async () => {
+    const [rejection] = await t.gateway.sql(`SELECT position, payload_excerpt FROM rejected_requests LIMIT 1`);
+    expect(rejection.payload_excerpt).toContain('no business event');
+    let report: any;
+    await asSuperuser(t.superuser, async () => {
+      await t.superuser.query(`ALTER TABLE rejected_requests DISABLE TRIGGER rejected_requests_append_only`);
+      await t.superuser.query(`UPDATE rejected_requests SET payload_excerpt = 'forged' WHERE position = $1`, [rejection.position]);
+      report = await t.verify();
+      await t.superuser.query(`UPDATE rejected_requests SET payload_excerpt = $2 WHERE position = $1`, [rejection.position, rejection.payload_excerpt]);
+      await t.superuser.query(`ALTER TABLE rejected_requests ENABLE ALWAYS TRIGGER rejected_requests_append_only`);
+    });
+    expect(report.firstProblem).toMatchObject({ index: await leafOf('rejection', Number(rejection.position)), problem: 'payload_modified' });
+    expect((await t.verify()).ok).toBe(true);
   });
 
   it('verify (leaf hash): an edited attempt', async () => {
