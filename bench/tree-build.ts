@@ -8,6 +8,9 @@ import { loadConfig } from '../src/config/gateway-config.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { runMigrations } from '../src/database/run-migrations.js';
+import { Writable } from 'node:stream';
+import { CheckpointSigner } from '../src/audit-log/checkpoint-signer.service.js';
+import { LogProofs } from '../src/audit-log/log-proofs.service.js';
 import { storedTree } from '../src/audit-log/tree-reader.js';
 import { TreeSealer } from '../src/audit-log/tree-sealer.service.js';
 import { sealChain } from './chain-baseline.js';
@@ -16,7 +19,8 @@ import { generateLog } from './seed.js';
 /**
  * The Merkle tree's own figures, apart from the HTTP bench: how fast the sealer builds the tree over a
  * generated log (each event has one attempt, so 2 leaves per event), and how long an inclusion proof
- * takes on it. `node dist/bench/tree-build.js [events] [proofs]`; DATABASE_URL is never used.
+ * takes on it, and how fast the entries stream. `node dist/bench/tree-build.js [events] [proofs]`; DATABASE_URL is
+ * never used.
  */
 const events = Number(process.argv[2] ?? 150_000);
 const proofs = Number(process.argv[3] ?? 2000);
@@ -57,6 +61,12 @@ try {
   timings.sort((a, b) => a - b);
   const at = (q: number) => timings[Math.min(timings.length - 1, Math.floor(q * timings.length))].toFixed(2);
   console.log(`inclusion proofs on ${size} leaves: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms (${proofs} proofs)`);
+  const logProofs = new LogProofs(db, new CheckpointSigner(db, config), config);
+  let bytes = 0;
+  started = performance.now();
+  await logProofs.streamEntries(0, size, new Writable({ write: (chunk, _encoding, done) => ((bytes += chunk.length), done()) }));
+  const streamSeconds = (performance.now() - started) / 1000;
+  console.log(`entries streamed: ${size} in ${streamSeconds.toFixed(1)} s: ${Math.round(size / streamSeconds)} entries/s (${(bytes / 1e6).toFixed(0)} MB)`);
   await db.destroy();
 } finally {
   await embedded.stop();
