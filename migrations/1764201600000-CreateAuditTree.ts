@@ -43,7 +43,7 @@ export class CreateAuditTree1764201600000 implements MigrationInterface {
         note       text NOT NULL,
         signed_at  timestamptz NOT NULL DEFAULT clock_timestamp()
       );
-      CREATE INDEX audit_tree_checkpoints_size ON audit_tree_checkpoints (tree_size);
+      CREATE INDEX audit_tree_checkpoints_size ON audit_tree_checkpoints (tree_size, position);
       CREATE TABLE audit_cosignatures (
         position             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         checkpoint_position  bigint NOT NULL REFERENCES audit_tree_checkpoints (position),

@@ -88,18 +88,17 @@ export class LogVerifier {
   }
 
   async verify(keys: TrustedKeys = this.configuredKeys(), onProgress?: (checked: number) => void): Promise<VerificationReport> {
-    const checkpoints: CheckpointRow[] = await this.db.query(
-      'SELECT position, tree_size, root_hash, note, signed_at FROM audit_tree_checkpoints ORDER BY position',
-    );
-    const walk = await this.walk(checkpoints, onProgress);
+    const checkpoints = new CheckpointsBySize(this.db);
+    const walk = await this.walk(checkpoints, keys, onProgress);
     const problem =
       walk.problem ??
       (await this.findRowOutsideTree(this.db, walk.lastXid)) ??
-      (await this.checkCheckpoints(checkpoints, walk.roots, walk.size, keys));
+      (await this.checkpointBeyondTree(checkpoints, walk.size)) ??
+      (await this.checkQuorum(keys));
     return {
       ok: problem === undefined,
       entriesChecked: walk.size,
-      checkpointsChecked: checkpoints.length,
+      checkpointsChecked: checkpoints.consumed,
       signaturesChecked: keys.log !== undefined,
       head: { size: walk.size, root: walk.root.toString('base64') },
       firstProblem: problem ?? null,
@@ -107,30 +106,35 @@ export class LogVerifier {
     };
   }
 
-  private async walk(checkpoints: CheckpointRow[], onProgress?: (checked: number) => void) {
-    const sizes = new Set(checkpoints.map((c) => Number(c.tree_size)));
-    // Checkpoints by size, to find the newest one signed before a given leaf joined the tree.
-    const bySize = [...checkpoints].sort((a, b) => Number(a.tree_size) - Number(b.tree_size));
+  /**
+   * One pass over the leaves in index order, with the checkpoints in size order beside them: each leaf's
+   * record and hash, then the nodes it completes, then the checkpoints of the size it brings the tree to.
+   * Memory stays flat however many leaves and checkpoints there are.
+   */
+  private async walk(checkpoints: CheckpointsBySize, keys: TrustedKeys, onProgress?: (checked: number) => void) {
     const state = {
       size: 0,
       frontier: [] as Buffer[],
-      roots: new Map<number, Buffer>(),
       lastXid: '0',
       problem: undefined as LogProblem | undefined,
       root: emptyRoot(),
+      /** The newest checkpoint signed before the next leaf joined the tree. */
+      signedBefore: undefined as CheckpointRow | undefined,
     };
     const record = recordOfSql('l.kind', 'l.source_position');
-    let before = 0;
+    const emptyProblem = await this.checkCheckpointsOfSize(checkpoints, 0, emptyRoot, keys, state);
+    if (emptyProblem) return { ...state, problem: emptyProblem };
     for (;;) {
       const rows = await this.db.query(
         `SELECT l.leaf_index, l.kind, l.source_position, l.source_xid::text AS xid, l.leaf_hash, ${record} AS record,
                 CASE l.kind WHEN 'event' THEN (SELECT e.payload FROM bulletin_events e WHERE e.position = l.source_position) END AS payload,
                 CASE l.kind WHEN 'rejection' THEN (SELECT ${textSha256Sql('r.payload_excerpt')} FROM rejected_requests r WHERE r.position = l.source_position) END AS excerpt_sha256
-           FROM audit_leaves l 
+           FROM audit_leaves l
           WHERE l.leaf_index >= $1 ORDER BY l.leaf_index LIMIT ${BATCH_SIZE}`,
         [state.size],
       );
-      const hashes: Buffer[] = [];
+      const batchStart = state.size;
+      const computed: { level: number; index: number; hash: Buffer }[] = [];
       for (const row of rows) {
         const index = Number(row.leaf_index);
         const at = { index, kind: row.kind as string, ref: Number(row.source_position) };
@@ -138,17 +142,70 @@ export class LogVerifier {
           return { ...state, problem: { ...at, index: state.size, problem: 'tree_gap', detail: `leaf ${state.size} is missing from the tree` } as LogProblem };
         const problem = this.checkLeaf(row, at);
         if (problem) return { ...state, problem };
-        while (before < bySize.length && Number(bySize[before].tree_size) <= index) before++;
-        const backdated = before > 0 ? backdating(row.record, bySize[before - 1]) : undefined;
+        const backdated = state.signedBefore ? backdating(row.record, state.signedBefore) : undefined;
         if (backdated) return { ...state, problem: { ...at, problem: 'backdated', detail: backdated } as LogProblem };
-        hashes.push(row.leaf_hash);
+        const step = completedNodes(state.size, state.frontier, [row.leaf_hash]);
+        computed.push(...step.nodes);
+        state.frontier = step.frontier;
         state.size++;
         state.lastXid = row.xid;
+        const frontier = state.frontier;
+        const checkpointProblem = await this.checkCheckpointsOfSize(checkpoints, state.size, () => foldFrontier(frontier), keys, state);
+        if (checkpointProblem) return { ...state, problem: checkpointProblem };
       }
-      const problem = await this.checkNodes(state, hashes, sizes);
+      const problem = await this.compareStoredNodes(computed, batchStart, state.size);
       if (problem) return { ...state, problem };
       onProgress?.(state.size);
+      if (state.size > 0) state.root = foldFrontier(state.frontier);
       if (rows.length < BATCH_SIZE) return state;
+    }
+  }
+
+  /** Checks every checkpoint of exactly `size` leaves against the rebuilt root and, with a key, its signature. */
+  private async checkCheckpointsOfSize(
+    checkpoints: CheckpointsBySize,
+    size: number,
+    rootOfSize: () => Buffer,
+    keys: TrustedKeys,
+    state: { signedBefore: CheckpointRow | undefined },
+  ): Promise<LogProblem | undefined> {
+    for (let c = await checkpoints.peek(); c && Number(c.tree_size) === size; c = await checkpoints.peek()) {
+      checkpoints.take();
+      if (!rootOfSize().equals(c.root_hash)) return invalidCheckpoint(c, 'its root differs from the tree rebuilt from the records');
+      if (keys.log) {
+        try {
+          const opened = openCheckpoint(c.note, keys.log);
+          if (opened.checkpoint.size !== size || !opened.checkpoint.rootHash.equals(c.root_hash))
+            return invalidCheckpoint(c, 'the signed note names another tree than its row');
+        } catch (error) {
+          return invalidCheckpoint(c, `its signature does not verify with the trusted key (${(error as Error).message})`);
+        }
+      }
+      if (!state.signedBefore || new Date(c.signed_at) > new Date(state.signedBefore.signed_at)) state.signedBefore = c;
+    }
+    return undefined;
+  }
+
+  /** A checkpoint of more leaves than the tree has: entries it covered were deleted. */
+  private async checkpointBeyondTree(checkpoints: CheckpointsBySize, size: number): Promise<LogProblem | undefined> {
+    const c = await checkpoints.peek();
+    if (!c) return undefined;
+    checkpoints.take();
+    return invalidCheckpoint(c, `it covers ${c.tree_size} leaves but the tree has ${size}: entries were deleted`);
+  }
+
+  /** With a quorum, the latest checkpoint must carry that many cosignatures of the trusted witnesses. */
+  private async checkQuorum(keys: TrustedKeys): Promise<LogProblem | undefined> {
+    if (!keys.log || (keys.quorum ?? 0) === 0) return undefined;
+    const [latest]: CheckpointRow[] = await this.db.query(
+      'SELECT position, tree_size, root_hash, note, signed_at FROM audit_tree_checkpoints ORDER BY position DESC LIMIT 1',
+    );
+    if (!latest) return undefined;
+    try {
+      openCheckpoint(await withCosignatures(this.db, latest), keys.log, keys.witnesses ?? [], keys.quorum);
+      return undefined;
+    } catch (error) {
+      return { ...invalidCheckpoint(latest, (error as Error).message), problem: 'quorum_missing' };
     }
   }
 
@@ -164,26 +221,13 @@ export class LogVerifier {
     return undefined;
   }
 
-  /** Rebuilds the nodes the batch completed from the verified leaf hashes and compares the stored ones. */
-  private async checkNodes(
-    state: { size: number; frontier: Buffer[]; roots: Map<number, Buffer>; root: Buffer },
-    hashes: Buffer[],
-    checkpointSizes: Set<number>,
+  /** Compares the nodes rebuilt from the verified leaves of [start, end) with the stored ones. */
+  private async compareStoredNodes(
+    computed: { level: number; index: number; hash: Buffer }[],
+    start: number,
+    end: number,
   ): Promise<LogProblem | undefined> {
-    const start = state.size - hashes.length;
-    const computed: { level: number; index: number; hash: Buffer }[] = [];
-    let size = start;
-    let frontier = state.frontier;
-    for (const hash of hashes) {
-      const step = completedNodes(size, frontier, [hash]);
-      computed.push(...step.nodes);
-      frontier = step.frontier;
-      size++;
-      if (checkpointSizes.has(size)) state.roots.set(size, foldFrontier(frontier));
-    }
-    state.frontier = frontier;
-    state.root = size === 0 ? emptyRoot() : foldFrontier(frontier);
-    const stored = await storedNodesCompletedBetween(this.db, start, state.size);
+    const stored = await storedNodesCompletedBetween(this.db, start, end);
     for (const node of computed) {
       const hash = stored.get(`${node.level}/${node.index}`);
       if (!hash || !hash.equals(node.hash)) {
@@ -221,44 +265,48 @@ export class LogVerifier {
     }
     return undefined;
   }
+}
 
-  private async checkCheckpoints(
-    checkpoints: CheckpointRow[],
-    roots: Map<number, Buffer>,
-    size: number,
-    keys: TrustedKeys,
-  ): Promise<LogProblem | undefined> {
-    const invalid = (c: CheckpointRow, why: string): LogProblem => ({
-      index: null,
-      kind: 'checkpoint',
-      ref: Number(c.tree_size),
-      problem: 'checkpoint_invalid',
-      detail: `checkpoint ${c.position} (size ${c.tree_size}): ${why}`,
-    });
-    for (const c of checkpoints) {
-      const treeSize = Number(c.tree_size);
-      if (treeSize > size) return invalid(c, `it covers ${treeSize} leaves but the tree has ${size}: entries were deleted`);
-      const root = treeSize === 0 ? emptyRoot() : roots.get(treeSize);
-      if (!root || !root.equals(c.root_hash)) return invalid(c, 'its root differs from the tree rebuilt from the records');
-      if (keys.log) {
-        try {
-          const opened = openCheckpoint(c.note, keys.log);
-          if (opened.checkpoint.size !== treeSize || !opened.checkpoint.rootHash.equals(c.root_hash))
-            return invalid(c, 'the signed note names another tree than its row');
-        } catch (error) {
-          return invalid(c, `its signature does not verify with the trusted key (${(error as Error).message})`);
-        }
-      }
-    }
-    const latest = checkpoints[checkpoints.length - 1];
-    if (latest && keys.log && (keys.quorum ?? 0) > 0) {
-      try {
-        openCheckpoint(await withCosignatures(this.db, latest), keys.log, keys.witnesses ?? [], keys.quorum);
-      } catch (error) {
-        return { ...invalid(latest, (error as Error).message), problem: 'quorum_missing' };
-      }
-    }
-    return undefined;
+const invalidCheckpoint = (c: CheckpointRow, why: string): LogProblem => ({
+  index: null,
+  kind: 'checkpoint',
+  ref: Number(c.tree_size),
+  problem: 'checkpoint_invalid',
+  detail: `checkpoint ${c.position} (size ${c.tree_size}): ${why}`,
+});
+
+const CHECKPOINTS_PER_PAGE = 1000;
+
+/** The stored checkpoints in (size, position) order, a page at a time. */
+class CheckpointsBySize {
+  consumed = 0;
+  private page: CheckpointRow[] = [];
+  private at = 0;
+  private after = { size: -1, position: 0 };
+  private exhausted = false;
+
+  constructor(private readonly db: Queryable) {}
+
+  async peek(): Promise<CheckpointRow | undefined> {
+    if (this.at >= this.page.length && !this.exhausted) await this.load();
+    return this.page[this.at];
+  }
+
+  take(): void {
+    this.at++;
+    this.consumed++;
+  }
+
+  private async load(): Promise<void> {
+    this.page = await this.db.query(
+      `SELECT position, tree_size, root_hash, note, signed_at FROM audit_tree_checkpoints
+        WHERE (tree_size, position) > ($1, $2) ORDER BY tree_size, position LIMIT ${CHECKPOINTS_PER_PAGE}`,
+      [this.after.size, this.after.position],
+    );
+    this.at = 0;
+    this.exhausted = this.page.length < CHECKPOINTS_PER_PAGE;
+    const last = this.page[this.page.length - 1];
+    if (last) this.after = { size: Number(last.tree_size), position: Number(last.position) };
   }
 }
 
