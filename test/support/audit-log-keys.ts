@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateNoteKey } from '../../src/transparency/signed-note.js';
+import { waitFor } from './wait-for.js';
 
 export const TEST_ORIGIN = 'test.bulletin-gateway.example/log';
 
@@ -28,7 +29,6 @@ export async function sealedAndSigned(
   gateway: { sql(text: string): Promise<Record<string, any>[]>; app: { get<T>(type: new (...args: any[]) => T): T } },
   sealer: new (...args: any[]) => { sealPending(): Promise<number> },
 ): Promise<number> {
-  const { waitFor } = await import('./wait-for.js');
   return waitFor(
     async () => {
       await gateway.app.get(sealer).sealPending();
