@@ -30,7 +30,9 @@ RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && n
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY LICENSE ./
-# The official image's unprivileged user; the app writes nothing to disk when DATABASE_URL is set.
+# A fresh named volume takes this directory's owner, so the unprivileged user can keep the signer state there.
+RUN mkdir -p /var/lib/bulletin-gateway/audit-state && chown node:node /var/lib/bulletin-gateway/audit-state
+# The official image's unprivileged user; with DATABASE_URL the app writes only the checkpoint signer's state.
 USER node
 EXPOSE 3000
 # Readiness, not liveness: "healthy" means the database answers, migrations are applied and the dispatcher

@@ -130,12 +130,12 @@ const LOG_CHUNK_SQL = `
          received_at + interval '20 milliseconds', 60
     FROM outcomes`;
 
-/** Rows of the log tables the background sealer has not chained yet. */
+/** Rows of the log tables the background sealer has not yet added to the tree. */
 export async function unsealedCount(db: pg.Pool): Promise<number> {
   const { rows } = await db.query(
     `SELECT (SELECT count(*) FROM bulletin_events) + (SELECT count(*) FROM dispatch_attempts)
           + (SELECT count(*) FROM rejected_requests) + (SELECT count(*) FROM replay_requests)
-          + (SELECT count(*) FROM replay_items) - (SELECT count(*) FROM audit_chain) AS n`,
+          + (SELECT count(*) FROM replay_items) - (SELECT count(*) FROM audit_leaves) AS n`,
   );
   return Number(rows[0].n);
 }

@@ -58,6 +58,12 @@ export class Api {
     return this.send<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
   }
 
+  /** A text answer (a signed note, say) with its headers. */
+  async text(path: string): Promise<{ text: string; headers: Headers }> {
+    const response = await this.fetch(path, { method: 'GET', headers: { Accept: 'text/plain' } });
+    return { text: await response.text(), headers: response.headers };
+  }
+
   /** Downloads a file the API streams, as a Blob, with the name the server suggests. */
   async download(path: string): Promise<{ blob: Blob; filename: string }> {
     const response = await this.fetch(path, { method: 'GET' });

@@ -103,14 +103,16 @@ export type TimelineEntry = ReceivedEntry | AttemptEntry | ReplayEntry;
 export interface EventDetail extends EventSummary {
   payload: Record<string, unknown>;
   payload_sha256?: string;
-  chain: { position: number; hash: string } | null;
+  /** The event's leaf in the audit log's Merkle tree; null until sealed. */
+  leaf: { index: number; hash: string } | null;
   timeline: TimelineEntry[];
 }
 
-export interface BrokenLink {
-  position: number | null;
-  entryKind: string;
-  entryRef: number;
+export interface LogProblem {
+  /** Leaf index in the audit log's tree; null for a row missing from the tree or a checkpoint. */
+  index: number | null;
+  kind: string;
+  ref: number;
   problem: string;
   detail: string;
 }
@@ -119,8 +121,9 @@ export interface Verification {
   ok: boolean;
   entriesChecked: number;
   checkpointsChecked: number;
-  head: { position: number; hash: string };
-  firstBrokenLink: BrokenLink | null;
+  signaturesChecked?: boolean;
+  head: { size: number; root: string };
+  firstProblem: LogProblem | null;
   verifiedAt: string;
   verifiedBy?: string;
 }

@@ -156,31 +156,33 @@ export class EventAuditRepository {
     conditions.add((p) => `e.id = ${p}`, eventId);
     const [event] = await this.db.query(
       `SELECT ${SUMMARY_COLUMNS}, e.payload, e.payload_sha256,
-              (SELECT jsonb_build_object('position', c.position, 'hash', c.hash) FROM audit_chain c
-                WHERE c.entry_kind = 'event' AND c.entry_ref = e.position) AS chain
+              (SELECT jsonb_build_object('index', l.leaf_index, 'hash', encode(l.leaf_hash, 'base64')) FROM audit_leaves l
+                WHERE l.kind = 'event' AND l.source_position = e.position) AS leaf
          FROM ${EVENT_SOURCE} ${conditions.where}`,
       conditions.params,
     );
     if (!event) return undefined;
     const attempts = await this.db.query(
       `SELECT attempt_number, trigger, outcome, resulting_status, http_status, clevertap_status, targets, error,
-              error_code, started_at, latency_ms, next_attempt_at, recorded_at, replay_id
-         FROM dispatch_attempts WHERE event_id = $1 ORDER BY attempt_number`,
+              error_code, started_at, latency_ms, next_attempt_at, recorded_at, replay_id,
+              (SELECT l.leaf_index FROM audit_leaves l WHERE l.kind = 'attempt' AND l.source_position = a.position) AS leaf_index
+         FROM dispatch_attempts a WHERE event_id = $1 ORDER BY attempt_number`,
       [eventId],
     );
     const replays = await this.db.query(
-      `SELECT r.id AS replay_id, r.requested_by_name AS requested_by, r.reason, r.force_resend, r.include_uncertain, i.queued_at
+      `SELECT r.id AS replay_id, r.requested_by_name AS requested_by, r.reason, r.force_resend, r.include_uncertain, i.queued_at,
+              (SELECT l.leaf_index FROM audit_leaves l WHERE l.kind = 'replay_item' AND l.source_position = i.position) AS leaf_index
          FROM replay_items i JOIN replay_requests r ON r.id = i.replay_id
         WHERE i.event_id = $1`,
       [eventId],
     );
-    const { payload, payload_sha256, chain, ...summary } = event;
+    const { payload, payload_sha256, leaf, ...summary } = event;
     const timeline = [
       { type: 'received', at: iso(event.received_at), request_id: event.request_id, partner: event.partner_name },
-      ...attempts.map((attempt: Record<string, unknown>) => ({ type: 'attempt', at: iso(attempt.started_at), ...attempt })),
-      ...replays.map((replay: Record<string, unknown>) => ({ type: 'replay_requested', at: iso(replay.queued_at), ...replay })),
+      ...attempts.map((attempt: Record<string, unknown>) => ({ type: 'attempt', at: iso(attempt.started_at), ...attempt, leaf_index: leafIndex(attempt) })),
+      ...replays.map((replay: Record<string, unknown>) => ({ type: 'replay_requested', at: iso(replay.queued_at), ...replay, leaf_index: leafIndex(replay) })),
     ].sort((a, b) => String(a.at).localeCompare(String(b.at)));
-    return { ...toSummary(summary), payload, payload_sha256, chain, timeline };
+    return { ...toSummary(summary), payload, payload_sha256, leaf, timeline };
   }
 }
 
@@ -196,5 +198,8 @@ function boundPositions(conditions: SqlConditions, position: string, span: Windo
 function toSummary(row: Record<string, any>): EventSummary {
   return { ...row, position: Number(row.position), received_at: iso(row.received_at) } as EventSummary;
 }
+
+/** The entry's index in the audit log's tree (a bigint, read as text), or null while it is not sealed yet. */
+const leafIndex = (row: Record<string, unknown>) => (row.leaf_index === null ? null : Number(row.leaf_index));
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : (value as string));

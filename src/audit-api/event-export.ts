@@ -18,7 +18,7 @@ export const EXPORT_FORMAT = 'bulletin-gateway-export/1';
 
 const EXPORT_COLUMNS = `${SUMMARY_COLUMNS}, e.payload, a.http_status AS last_http_status,
   a.clevertap_status AS last_clevertap_status, a.targets, a.error_code AS last_error_code,
-  c.position AS chain_position, c.hash AS chain_hash`;
+  l.leaf_index, encode(l.leaf_hash, 'base64') AS leaf_hash`;
 
 /**
  * Rows fetched at a time. Rows waiting in the stream's buffer outlive V8's young generation: with 1,000
@@ -29,7 +29,7 @@ const EXPORT_ROWS_PER_FETCH = 250;
 const CSV_COLUMNS = [
   'id', 'position', 'received_at', 'partner_id', 'partner_name', 'account_id', 'business_event', 'name', 'status',
   'attempts', 'last_http_status', 'last_clevertap_status', 'targets', 'last_error', 'last_error_code', 'request_id',
-  'idempotency_key', 'payload', 'chain_position', 'chain_hash',
+  'idempotency_key', 'payload', 'leaf_index', 'leaf_hash',
 ];
 
 /**
@@ -50,7 +50,7 @@ export async function exportEvents(options: {
 }): Promise<number> {
   const conditions = eventConditions(options.filter, options.onlyPartner);
   const sql = `SELECT ${EXPORT_COLUMNS} FROM ${EVENT_SOURCE}
-    LEFT JOIN audit_chain c ON c.entry_kind = 'event' AND c.entry_ref = e.position
+    LEFT JOIN audit_leaves l ON l.kind = 'event' AND l.source_position = e.position
     ${conditions.where} ORDER BY e.position`;
   const runner = options.db.createQueryRunner();
   let rows = 0;
@@ -139,7 +139,7 @@ function normalise(row: Record<string, any>): Record<string, unknown> {
   return {
     ...row,
     position: Number(row.position),
-    chain_position: row.chain_position === null ? null : Number(row.chain_position),
+    leaf_index: row.leaf_index === null ? null : Number(row.leaf_index),
     received_at: row.received_at instanceof Date ? row.received_at.toISOString() : row.received_at,
   };
 }

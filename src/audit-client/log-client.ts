@@ -57,11 +57,12 @@ export class LogClient {
     if (pending !== '') yield* leafOf(pending);
   }
 
-  async submitCosignature(cosignedCheckpoint: string): Promise<void> {
+  /** `POST /v1/audit/cosignatures`: the checkpoint as served and the witness's one signature line for it. */
+  async submitCosignature(checkpoint: string, cosignatureLine: string): Promise<void> {
     const response = await fetch(`${this.base}/v1/audit/cosignatures`, {
       method: 'POST',
-      headers: { ...this.auth(), 'Content-Type': 'text/plain; charset=utf-8' },
-      body: cosignedCheckpoint,
+      headers: { ...this.auth(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ checkpoint, cosignature: cosignatureLine }),
     });
     if (!response.ok) throw new LogClientError(`the gateway refused the cosignature: ${await describe(response)}`);
   }

@@ -38,6 +38,7 @@ export async function witnessOnce(options: WitnessOptions): Promise<WitnessRepor
   }
   await writeTrustedHead(statePath, checkpoint, note);
   // Sending the same checkpoint's cosignature again is harmless: the gateway keeps one per witness.
-  await client.submitCosignature(cosignCheckpoint(note, options.witnessSigner));
+  const cosigned = cosignCheckpoint(note, options.witnessSigner);
+  await client.submitCosignature(note, cosigned.trimEnd().split('\n').pop()!);
   return { ok: true, size: checkpoint.size, previousSize: trusted?.size };
 }

@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
-import { AuditController } from './audit.controller.js';
-import { ChainSealer } from './chain-sealer.service.js';
-import { ChainVerifier } from './chain-verifier.js';
+import { AuditController, EventProofController } from './audit.controller.js';
+import { LogProofs } from './log-proofs.service.js';
+import { ProjectionCheck } from './projection-check.service.js';
+import { CheckpointSigner } from './checkpoint-signer.service.js';
+import { LogVerifier } from './log-verifier.js';
+import { TreeSealer } from './tree-sealer.service.js';
 import { VerificationLog } from './verification-log.js';
 
-/** The proof over the log: sealing, signed checkpoints and verification. */
+/** The proof over the log: the Merkle tree, signed checkpoints, proofs and verification. */
 @Module({
   imports: [AccessModule],
-  controllers: [AuditController],
-  providers: [ChainSealer, ChainVerifier, VerificationLog],
-  exports: [ChainVerifier, ChainSealer],
+  controllers: [AuditController, EventProofController],
+  providers: [TreeSealer, CheckpointSigner, LogVerifier, VerificationLog, LogProofs, ProjectionCheck],
+  exports: [LogVerifier, TreeSealer, CheckpointSigner, ProjectionCheck],
 })
 export class AuditLogModule {}

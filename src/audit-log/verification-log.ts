@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { VerificationReport } from './chain-verifier.js';
+import type { VerificationReport } from './log-verifier.js';
 
-export interface RecordedVerification extends VerificationReport {
+export interface RecordedVerification extends Omit<VerificationReport, 'signaturesChecked'> {
+  /** Null for runs before the log became a tree. */
+  signaturesChecked: boolean | null;
   verifiedBy: string;
 }
 
-/** Keeps every verification run (API or CLI), so "when was the log last proven intact?" has an answer. */
+/**
+ * Keeps every verification run (API or CLI), so "when was the log last proven intact?" has an answer. Since
+ * the log became a tree, head_position holds the tree size and head_hash the base64 root.
+ */
 @Injectable()
 export class VerificationLog {
   constructor(private readonly db: DataSource) {}
@@ -14,17 +19,18 @@ export class VerificationLog {
   async record(report: VerificationReport, verifiedBy: string): Promise<void> {
     await this.db.query(
       `INSERT INTO audit_verifications
-         (verified_at, verified_by, ok, entries_checked, checkpoints_checked, head_position, head_hash, first_broken_link)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+         (verified_at, verified_by, ok, entries_checked, checkpoints_checked, head_position, head_hash, first_broken_link, signatures_checked)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         report.verifiedAt,
         verifiedBy,
         report.ok,
         report.entriesChecked,
         report.checkpointsChecked,
-        report.head.position,
-        report.head.hash,
-        report.firstBrokenLink,
+        report.head.size,
+        report.head.root,
+        report.firstProblem,
+        report.signaturesChecked,
       ],
     );
   }
@@ -36,8 +42,9 @@ export class VerificationLog {
       ok: row.ok,
       entriesChecked: Number(row.entries_checked),
       checkpointsChecked: row.checkpoints_checked,
-      head: { position: Number(row.head_position), hash: row.head_hash },
-      firstBrokenLink: row.first_broken_link,
+      signaturesChecked: row.signatures_checked,
+      head: { size: Number(row.head_position), root: row.head_hash },
+      firstProblem: row.first_broken_link,
       verifiedAt: new Date(row.verified_at).toISOString(),
       verifiedBy: row.verified_by,
     };

@@ -10,11 +10,8 @@ import { PartnersRepository } from '../access/partners.repository.js';
 import { ROLES, type Role } from '../access/principal.js';
 import { runSimulator } from '../simulator/run-simulator.js';
 import { registerAuditClientCommands } from './audit-client-commands.js';
-import { ChainSealer } from '../audit-log/chain-sealer.service.js';
-import { ChainVerifier } from '../audit-log/chain-verifier.js';
+import { exportPublicKeyOf, registerAuditCommands } from './audit-commands.js';
 import { exportEvents, type ExportFormat, verifyExportFile } from '../audit-api/event-export.js';
-import { generateSigningKey } from '../audit-log/signing-key.js';
-import { VerificationLog } from '../audit-log/verification-log.js';
 import { eventConditions, LAST_ATTEMPT_JOIN } from '../event-log/event-conditions.js';
 import { EventFilter } from '../event-log/event-filter.dto.js';
 import { compareStatusProjection, repairStatusProjection } from '../event-log/status-projection.js';
@@ -147,23 +144,7 @@ program
     console.log(`partner ${id} revoked`);
   });
 
-program
-  .command('verify')
-  .description('walk the tamper-evident chain and name the first broken link (exit 1 if any)')
-  .option('--json', 'print the report as JSON')
-  .action(async (options: { json?: boolean }) => {
-    const report = await withDatabase(async (db, config) => {
-      await new ChainSealer(db, config).sealPending();
-      const [{ total }] = await db.query('SELECT count(*)::int AS total FROM audit_chain');
-      const result = await withProgress('verifying', total, (update) => new ChainVerifier(db, config).verify(update));
-      await new VerificationLog(db).record(result, `cli:${userInfo().username}`);
-      return result;
-    });
-    if (options.json) console.log(JSON.stringify(report));
-    else if (report.ok) console.log(`chain intact: ${report.entriesChecked} entries, ${report.checkpointsChecked} signed checkpoints, head ${report.head.hash}`);
-    else console.log(`CHAIN BROKEN at position ${report.firstBrokenLink!.position}: ${report.firstBrokenLink!.detail}`);
-    process.exitCode = report.ok ? 0 : 1;
-  });
+registerAuditCommands(program, withDatabase, withProgress);
 
 program
   .command('export')
@@ -200,19 +181,11 @@ program
   .command('verify-export')
   .description('check an NDJSON export offline: no database needed')
   .argument('<file>')
-  .option('--public-key <base64>', 'the public key you trust (shown by audit:keygen); without it, any signature is checked against the key in the file')
+  .option('--public-key <key>', "the log's verifier key you trust (shown by audit:keygen; or an earlier version's base64 key); without it, any signature is checked against the key in the file")
   .action(async (file: string, options: { publicKey?: string }) => {
-    const result = await verifyExportFile(file, options.publicKey);
+    const result = await verifyExportFile(file, exportPublicKeyOf(options.publicKey));
     console.log(result.ok ? `export intact: ${result.lines} lines${result.signed ? ', signature valid' : ', not signed'}` : `EXPORT INVALID: ${result.problem}`);
     process.exitCode = result.ok ? 0 : 1;
-  });
-
-program
-  .command('audit:keygen')
-  .description('print a new Ed25519 key pair for AUDIT_SIGNING_KEY')
-  .action(() => {
-    const { privateKey, publicKey } = generateSigningKey();
-    console.log(`AUDIT_SIGNING_KEY=${privateKey}\n# public key (give it to auditors): ${publicKey}`);
   });
 
 program

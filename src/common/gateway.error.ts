@@ -49,6 +49,14 @@ export type ErrorCode =
   | 'idempotency_key_reused'
   /** The first request with this Idempotency-Key is still being processed. */
   | 'idempotency_key_in_progress'
+  /** The event is not covered by a signed checkpoint yet: retry after the next one. */
+  | 'not_yet_checkpointed'
+  /** No checkpoint can be served: the log has no signing key. */
+  | 'no_checkpoint'
+  /** A cosignature is submitted but no witness is configured (AUDIT_WITNESSES). */
+  | 'no_witnesses'
+  /** The cosignature is malformed or not by a configured witness. */
+  | 'invalid_cosignature'
   /** A list cursor that this gateway did not issue. */
   | 'invalid_cursor'
   /** The database does not answer: retry later (always safe with an Idempotency-Key). */

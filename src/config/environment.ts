@@ -126,8 +126,24 @@ export class Environment {
   @IsOptional() @IntegerBetween(100, 3_600_000, 'must be an integer number of milliseconds from 100 to 3600000')
   AUDIT_SEAL_INTERVAL_MS = 1000;
 
-  @IsOptional() @IntegerBetween(1000, 86_400_000, 'must be an integer number of milliseconds from 1000 to 86400000')
-  AUDIT_CHECKPOINT_INTERVAL_MS = 300_000;
+  @IsOptional() @IntegerBetween(100, 86_400_000, 'must be an integer number of milliseconds from 100 to 86400000')
+  AUDIT_CHECKPOINT_INTERVAL_MS = 1000;
+
+  // The transparency log (docs/audit-operations.md); parsed in src/audit-log/audit-log-config.ts.
+  @IsOptional() @IsString()
+  AUDIT_LOG_ORIGIN?: string;
+
+  @IsOptional() @IsString()
+  AUDIT_STATE_DIR?: string;
+
+  @IsOptional() @IsString()
+  AUDIT_WITNESSES?: string;
+
+  @IsOptional() @IntegerBetween(0, 100, 'must be an integer from 0 to 100')
+  AUDIT_WITNESS_QUORUM = 0;
+
+  @IsOptional() @IntegerBetween(10_000, 86_400_000, 'must be an integer number of milliseconds from 10000 to 86400000')
+  AUDIT_PROJECTION_CHECK_INTERVAL_MS = 300_000;
 
   @IsOptional() @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL = 'info';

@@ -1,12 +1,11 @@
 // class-transformer's @Type needs the metadata polyfill that the entry points load first.
 import 'reflect-metadata';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration, parseDurationList } from './durations.js';
-import { generateSigningKey } from '../audit-log/signing-key.js';
+import { generateNoteKey } from '../transparency/signed-note.js';
 import { ConfigError, type GatewayConfig, gatewayBootProblem, loadConfig } from './gateway-config.js';
 
 const REGIONS = 'in1, sg1, us1, aps3, mec1, eu1';
@@ -95,24 +94,30 @@ describe('loadConfig', () => {
     });
   });
 
-  describe('AUDIT_SIGNING_KEY', () => {
-    it('accepts an Ed25519 key as base64 DER or as PEM with escaped newlines', () => {
-      const { privateKey } = generateSigningKey();
-      expect(loadConfig({ AUDIT_SIGNING_KEY: privateKey }).audit.signingKey?.asymmetricKeyType).toBe('ed25519');
-      const pem = createPrivateKey({ key: Buffer.from(privateKey, 'base64'), format: 'der', type: 'pkcs8' })
-        .export({ format: 'pem', type: 'pkcs8' })
-        .toString()
-        .replace(/\n/g, '\\n');
-      expect(loadConfig({ AUDIT_SIGNING_KEY: pem }).audit.signingKey?.asymmetricKeyType).toBe('ed25519');
+  describe('AUDIT_SIGNING_KEY and the transparency log', () => {
+    const stateDir = () => mkdtempSync(join(tmpdir(), 'bg-state-'));
+
+    it('accepts a signed-note key named after the origin, with a state directory', () => {
+      const { signingKey, verifierKey } = generateNoteKey('gateway.example/bulletins');
+      const config = loadConfig({ AUDIT_SIGNING_KEY: signingKey, AUDIT_STATE_DIR: stateDir() });
+      expect(config.auditLog).toMatchObject({ origin: 'gateway.example/bulletins', verifierKey, witnesses: [], witnessQuorum: 0 });
+      expect(config.audit.signingKey?.asymmetricKeyType).toBe('ed25519');
+    });
+
+    it('defaults the origin to the host name without a key', () => {
+      expect(loadConfig({}).auditLog.origin).toMatch(/^\S+\/bulletin-gateway$/);
     });
 
     it.each([
-      ['not a key at all', 'must be an Ed25519 private key in PKCS#8 PEM or base64 DER'],
-      [generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'), 'must be an Ed25519 private key (got rsa)'],
-    ])('refuses %#: one line, without echoing the key', (value, fragment) => {
-      const problems = problemsOf({ AUDIT_SIGNING_KEY: value });
-      expect(problems).toEqual([`AUDIT_SIGNING_KEY ${fragment}${fragment.endsWith('DER') ? ' (see `bulletin-gateway audit:keygen`)' : ''}`]);
-      expect(problems[0]).not.toContain(value);
+      ['a PEM key', { AUDIT_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\\nMC4CAQAwBQYDK2VwBCIEIA==\\n-----END PRIVATE KEY-----' }, /^AUDIT_SIGNING_KEY must be a signed-note key PRIVATE\+KEY\+/],
+      ['no state directory', { AUDIT_SIGNING_KEY: generateNoteKey('log.example').signingKey }, /^AUDIT_STATE_DIR must be set when AUDIT_SIGNING_KEY is/],
+      ['a key named after another origin', { AUDIT_SIGNING_KEY: generateNoteKey('log.example').signingKey, AUDIT_LOG_ORIGIN: 'other.example', AUDIT_STATE_DIR: '/tmp' }, /is named "log.example" but AUDIT_LOG_ORIGIN is "other.example"/],
+      ['a broken witness key', { AUDIT_WITNESSES: 'witness+00000000+AAAA' }, /^AUDIT_WITNESSES entry 1 is not a witness verifier key/],
+      ['a quorum above the witnesses', { AUDIT_WITNESS_QUORUM: '1' }, /^AUDIT_WITNESS_QUORUM is 1 but AUDIT_WITNESSES lists 0 witnesses/],
+    ])('refuses %s with one line, without echoing a key', (_case, env: Record<string, string>, message) => {
+      const problems = problemsOf(env);
+      expect(problems).toEqual([expect.stringMatching(message)]);
+      if (env.AUDIT_SIGNING_KEY) expect(problems[0]).not.toContain(env.AUDIT_SIGNING_KEY);
     });
   });
 

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseSigningKey } from '../audit-log/signing-key.js';
+import { type AuditLogConfig, loadAuditLogConfig } from '../audit-log/audit-log-config.js';
 import { CLEVERTAP_REGIONS, type CleverTapRegion, isCleverTapRegion } from './clevertap-regions.js';
 import { parseDurationList } from './durations.js';
 import { Environment } from './environment.js';
@@ -50,11 +50,13 @@ export interface GatewayConfig {
   http: HttpLimits;
   logLevel: string;
   audit: {
-    /** Ed25519 key that signs checkpoints and exports; without it they are hashed but unsigned. */
+    /** Ed25519 key that signs export trailers (the log key, AUDIT_SIGNING_KEY); without it exports are hashed but unsigned. */
     signingKey?: KeyObject;
     sealIntervalMs: number;
     checkpointIntervalMs: number;
   };
+  /** The transparency log: origin, log key, signer state, witnesses. */
+  auditLog: AuditLogConfig;
 }
 
 /**
@@ -92,11 +94,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   );
   if (problems.length > 0) throw new ConfigError(problems);
   const accounts = collectAccounts(values, env, problems);
-  const signingKey = signingKeyOf(values.AUDIT_SIGNING_KEY, problems);
   const simulator = values.SIMULATOR === '1';
   if (simulator && accounts.length > 0)
     problems.push('SIMULATOR=1 runs the built-in CleverTap simulator, but a CleverTap account is configured too: unset one or the other');
   problems.push(...httpTimeoutProblems(values));
+  const auditLog = loadAuditLogConfig(values, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: values.PORT,
@@ -132,10 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     },
     logLevel: values.LOG_LEVEL,
     audit: {
-      signingKey,
+      signingKey: auditLog.exportKey,
       sealIntervalMs: values.AUDIT_SEAL_INTERVAL_MS,
       checkpointIntervalMs: values.AUDIT_CHECKPOINT_INTERVAL_MS,
     },
+    auditLog,
   };
 }
 
@@ -158,16 +161,6 @@ const SECRET_VARIABLES = new Set(['CLEVERTAP_PASSCODE', 'GATEWAY_ADMIN_KEY', 'AU
 function shownValue(variable: string, value: string | undefined): string {
   if (SECRET_VARIABLES.has(variable)) return `a value of ${value?.length ?? 0} characters`;
   return JSON.stringify((value ?? '').replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@'));
-}
-
-function signingKeyOf(value: string | undefined, problems: string[]): KeyObject | undefined {
-  if (!value) return undefined;
-  try {
-    return parseSigningKey(value);
-  } catch (error) {
-    problems.push(`AUDIT_SIGNING_KEY ${(error as Error).message}`);
-    return undefined;
-  }
 }
 
 /** `FOO=` in a shell or an env file means "not set", not "set to the empty string". */

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { AccountsIndicator } from './accounts.indicator.js';
+import { AuditLogIndicator } from './audit-log.indicator.js';
 import { DatabaseIndicator } from './database.indicator.js';
 import { DispatcherIndicator } from './dispatcher.indicator.js';
 import { READY_DEGRADED_EXAMPLE, READY_DOWN_EXAMPLE, READY_OK_EXAMPLE } from './health.examples.js';
@@ -19,6 +20,7 @@ export class HealthController {
     private readonly database: DatabaseIndicator,
     private readonly dispatcher: DispatcherIndicator,
     private readonly accounts: AccountsIndicator,
+    private readonly auditLog: AuditLogIndicator,
   ) {}
 
   @Get('live')
@@ -38,7 +40,8 @@ export class HealthController {
     description:
       '503 when the database does not answer within 1 s, a migration is pending, the dispatcher is not running or the ' +
       'process is shutting down. An account with an open circuit or paused for rejected credentials keeps it at 200 ' +
-      'with status "degraded": its events are still accepted and queued.',
+      'with status "degraded": its events are still accepted and queued. So does the audit log when the checkpoint signer ' +
+      'refuses to sign (the database no longer matches its last checkpoint) or event_status disagrees with the log.',
   })
   @ApiOkResponse({ description: 'Ready (status ok) or ready with troubled accounts (status degraded)', content: { 'application/json': { examples: { ok: { value: READY_OK_EXAMPLE }, degraded: { value: READY_DEGRADED_EXAMPLE } } } } })
   @ApiServiceUnavailableResponse({ description: 'Not ready', content: { 'application/json': { example: READY_DOWN_EXAMPLE } } })
@@ -49,6 +52,7 @@ export class HealthController {
         () => this.database.migrated(DATABASE_TIMEOUT_MS),
         () => this.dispatcher.running(),
         () => this.accounts.states(DATABASE_TIMEOUT_MS),
+        () => this.auditLog.state(),
       ]);
     } catch (error) {
       // Answered here, not by the global filter, which would drop the details a probe's reader needs.

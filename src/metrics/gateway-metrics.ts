@@ -117,7 +117,27 @@ export class GatewayMetrics {
     help: 'Whether the scrape-time database query succeeded (1) or not (0)',
     registers: [this.registry],
   });
-  private chainVerifiedAt?: number;
+  readonly auditTreeSize = new Gauge({
+    name: `${PREFIX}audit_tree_size`,
+    help: 'Leaves in the audit log\'s Merkle tree, as of this process\'s last sealing',
+    registers: [this.registry],
+  });
+  readonly auditCheckpointSize = new Gauge({
+    name: `${PREFIX}audit_checkpoint_size`,
+    help: 'Tree size of the last checkpoint this process signed',
+    registers: [this.registry],
+  });
+  readonly auditSignerRefusing = new Gauge({
+    name: `${PREFIX}audit_signer_refusing`,
+    help: '1 while the checkpoint signer refuses to sign because the database no longer matches its last checkpoint, else 0',
+    registers: [this.registry],
+  });
+  readonly projectionMismatches = new Gauge({
+    name: `${PREFIX}audit_projection_mismatches`,
+    help: 'Events whose event_status row disagrees with the log (edited or deleted behind the gateway), at the last scheduled check; NaN until it ran',
+    registers: [this.registry],
+  });
+  private logVerifiedAt?: number;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
@@ -125,10 +145,12 @@ export class GatewayMetrics {
       this.upstreamLimit.set({ account: account.id }, config.dispatch.concurrencyPerAccount);
       this.upstreamInFlight.set({ account: account.id }, 0);
     }
-    const verifiedAt = () => this.chainVerifiedAt;
+    this.auditSignerRefusing.set(0);
+    this.projectionMismatches.set(Number.NaN);
+    const verifiedAt = () => this.logVerifiedAt;
     new Gauge({
-      name: `${PREFIX}audit_chain_verified_age_seconds`,
-      help: 'Seconds since this process last verified the hash chain successfully; NaN until it has',
+      name: `${PREFIX}audit_log_verified_age_seconds`,
+      help: 'Seconds since this process last verified the audit log (every record, the tree, the checkpoints) successfully; NaN until it has',
       registers: [this.registry],
       collect() {
         const at = verifiedAt();
@@ -166,9 +188,9 @@ export class GatewayMetrics {
     if (resultingStatus === 'exhausted') this.exhausted.inc({ account: accountId });
   }
 
-  /** For the compliance work: call after a successful walk of the hash chain. */
-  markChainVerified(at: Date = new Date()): void {
-    this.chainVerifiedAt = at.getTime();
+  /** Call after a successful verification of the whole audit log. */
+  markLogVerified(at: Date = new Date()): void {
+    this.logVerifiedAt = at.getTime();
   }
 
   async scrape(): Promise<string> {

@@ -1,13 +1,14 @@
 import request from 'supertest';
+import { payloadSha256 } from '../../src/transparency/leaf.js';
 import { bearer, bulletin, partnerIdOf, raise } from '../support/fixtures.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 
 /**
- * The sealer chains log rows in (transaction id, table, position) order. Transaction ids are numbers:
+ * The sealer appends log rows to the tree in (transaction id, table, position) order. Transaction ids are numbers:
  * every database passes 999 -> 1000, 9999 -> 10000 and so on, and a batch that straddles such a step
- * must still be sealed in numeric order, or the chain's cursor goes backwards and sealing stops.
+ * must still be sealed in numeric order, or the sealer's cursor goes backwards and sealing stops.
  */
-describe('sealing the chain across transaction ids of different lengths', () => {
+describe('sealing the tree across transaction ids of different lengths', () => {
   let gateway: GatewayHarness;
   let auditor: string;
 
@@ -24,19 +25,21 @@ describe('sealing the chain across transaction ids of different lengths', () => 
     return response.body;
   };
 
+  const payloadOf = (xid: string) => bulletin({ name: `written by transaction ${xid}` });
+
   it('seals rows of transactions 99 and 100 in numeric order and keeps sealing afterwards', async () => {
     const partnerId = await partnerIdOf(gateway, await gateway.createPartner());
     // Two rows as if written by transactions 99 and 100 (both long finished, so both are sealable now).
     for (const xid of ['100', '99'])
       await gateway.sql(
         `INSERT INTO bulletin_events (id, partner_id, account_id, business_event, payload, payload_sha256, request_id, inserted_xid)
-         VALUES (gen_random_uuid(), $1, $2, 'Program Released', $3, 'digest', $4, $5::xid8)`,
-        [partnerId, ACCOUNT_ID, JSON.stringify(bulletin({ name: `written by transaction ${xid}` })), `xid-${xid}`, xid],
+         VALUES (gen_random_uuid(), $1, $2, 'Program Released', $3, $4, $5, $6::xid8)`,
+        [partnerId, ACCOUNT_ID, JSON.stringify(payloadOf(xid)), payloadSha256(payloadOf(xid)), `xid-${xid}`, xid],
       );
 
     await verify();
-    const chain = await gateway.sql(`SELECT entry_xid::text AS xid FROM audit_chain ORDER BY position`);
-    expect(chain.map((entry) => entry.xid)).toEqual(['99', '100']);
+    const leaves = await gateway.sql(`SELECT source_xid::text AS xid FROM audit_leaves ORDER BY leaf_index`);
+    expect(leaves.map((leaf) => leaf.xid)).toEqual(['99', '100']);
 
     // The next batch starts after the right row: nothing sealed twice, nothing skipped.
     await raise(gateway, await gateway.createPartner(), bulletin({ name: 'after the step' }));

@@ -114,19 +114,22 @@ describe('the bulletin-gateway CLI', () => {
   });
 
   describe('verify', () => {
-    it('exits 0 on an intact log and prints the chain summary', async () => {
+    it('exits 0 on an intact log and prints the tree summary, saying when no key checked the checkpoints', async () => {
       const result = await cli(['verify']);
       expect(result.code).toBe(0);
-      const [, entries] = /chain intact: (\d+) entries, (\d+) signed checkpoints, head ([0-9a-f]{64})/.exec(result.stdout) ?? [];
+      const [, entries] = /log intact: (\d+) entries, (\d+) checkpoints, root ([A-Za-z0-9+/]{43}=)/.exec(result.stdout) ?? [];
       expect(Number(entries)).toBeGreaterThanOrEqual(2 * events.length);
-      const [{ total }] = await gateway.sql('SELECT count(*)::int AS total FROM audit_chain');
+      const [{ total }] = await gateway.sql('SELECT count(*)::int AS total FROM audit_leaves');
       expect(Number(entries)).toBe(total);
+      expect(result.stdout).toContain('checkpoint signatures NOT checked: pass --verifier-key');
     });
 
-    it('prints the report as JSON with --json', async () => {
-      const result = await cli(['verify', '--json']);
+    it('prints the report as JSON with --json, and takes a pinned verifier key', async () => {
+      const { verifier_key } = JSON.parse((await cli(['audit:keygen', '--name', 'cli.example', '--json'])).stdout);
+      const result = await cli(['verify', '--json', '--verifier-key', verifier_key]);
       expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, firstBrokenLink: null });
+      expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, firstProblem: null, signaturesChecked: true });
+      expect(await cli(['verify', '--verifier-key', 'not-a-key'])).toMatchObject({ code: 1, stderr: expect.stringContaining('bad key') });
     });
   });
 
@@ -155,15 +158,25 @@ describe('the bulletin-gateway CLI', () => {
       expect(tampered).toMatchObject({ code: 1, stdout: expect.stringContaining('EXPORT INVALID') });
     });
 
-    it('signs the export with AUDIT_SIGNING_KEY and checks it against the trusted public key', async () => {
-      const keygen = await cli(['audit:keygen']);
-      expect(keygen.code).toBe(0);
-      const privateKey = /AUDIT_SIGNING_KEY=(\S+)/.exec(keygen.stdout)![1];
-      const publicKey = /public key[^:]*: (\S+)/.exec(keygen.stdout)![1];
-      const other = /public key[^:]*: (\S+)/.exec((await cli(['audit:keygen'])).stdout)![1];
+    it('audit:keygen prints a signed-note key pair, exactly {"signing_key", "verifier_key"} with --json', async () => {
+      const keygen = await cli(['audit:keygen', '--name', 'gateway.example/log']);
+      expect(keygen.stdout).toMatch(/^AUDIT_SIGNING_KEY=PRIVATE\+KEY\+gateway\.example\/log\+[0-9a-f]{8}\+\S+\n# verifier key[^:]*: gateway\.example\/log\+[0-9a-f]{8}\+\S+\n$/);
+      const json = JSON.parse((await cli(['audit:keygen', '--name', 'gateway.example/log', '--json'])).stdout);
+      expect(Object.keys(json)).toEqual(['signing_key', 'verifier_key']);
+      expect((await cli(['audit:keygen', '--name', 'has space'])).code).toBe(1);
+    });
+
+    it('signs the export with AUDIT_SIGNING_KEY and checks it against the trusted verifier key', async () => {
+      const keygen = JSON.parse((await cli(['audit:keygen', '--name', 'cli.example', '--json'])).stdout);
+      const privateKey = keygen.signing_key;
+      const publicKey = keygen.verifier_key;
+      const other = JSON.parse((await cli(['audit:keygen', '--name', 'cli.example', '--json'])).stdout).verifier_key;
       const file = join(workDir, 'signed.ndjson');
 
-      const exported = await cli(['export', '--format', 'ndjson', '--out', file, '--status', 'sent'], { AUDIT_SIGNING_KEY: privateKey });
+      const exported = await cli(['export', '--format', 'ndjson', '--out', file, '--status', 'sent'], {
+        AUDIT_SIGNING_KEY: privateKey,
+        AUDIT_STATE_DIR: mkdtempSync(join(tmpdir(), 'bg-cli-state-')),
+      });
       expect(exported).toMatchObject({ code: 0, stdout: expect.stringContaining('(signed)') });
       expect(await cli(['verify-export', file, '--public-key', publicKey])).toMatchObject({ code: 0, stdout: expect.stringContaining('signature valid') });
       expect((await cli(['verify-export', file, '--public-key', other])).code).toBe(1);

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { verifyExportFile } from '../../src/audit-api/event-export.js';
-import { generateSigningKey } from '../../src/audit-log/signing-key.js';
+import { publicKeyOf } from '../../src/audit-log/signing-key.js';
+import { signingLog } from '../support/audit-log-keys.js';
 import { bulletin, raise } from '../support/fixtures.js';
 import { ACCOUNT_ID, type GatewayHarness, startGateway } from '../support/gateway-harness.js';
 import { waitFor } from '../support/wait-for.js';
@@ -59,16 +60,16 @@ beforeAll(async () => {
     execFileSync('npm', ['run', 'build:console', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   mkdirSync(SCREENSHOTS, { recursive: true });
 
-  const signing = generateSigningKey();
-  publicKey = signing.publicKey;
+  const signing = signingLog();
   gateway = await startGateway({
     env: {
       RETRY_SCHEDULE: '100ms,100ms',
       UPSTREAM_TIMEOUT_MS: '400',
       CIRCUIT_FAILURE_THRESHOLD: '50',
-      AUDIT_SIGNING_KEY: signing.privateKey,
+      ...signing.env,
     },
   });
+  publicKey = publicKeyOf(gateway.config.audit.signingKey!);
   await gateway.app.listen(0, '127.0.0.1');
   baseUrl = `http://127.0.0.1:${(gateway.app.getHttpServer().address() as AddressInfo).port}`;
 
@@ -270,16 +271,20 @@ withBrowser('the audit console', () => {
 
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Integrity' }).click();
     await page.getByRole('heading', { level: 1, name: 'Integrity' }).waitFor();
-    await page.getByText('The chain has not been verified yet.').waitFor();
-    await page.getByRole('button', { name: 'Verify the chain now' }).click();
-    await page.getByText('✓ Chain intact').waitFor();
+    const checkpoint = await page.getByTestId('checkpoint').innerText();
+    expect(checkpoint).toContain('✓ Signing');
+    expect(checkpoint).toMatch(/Origin\s+test\.bulletin-gateway\.example\/log/);
+    expect(checkpoint).toMatch(/Tree size\s+[1-9]/);
+    await page.getByText('The log has not been verified yet.').waitFor();
+    await page.getByRole('button', { name: 'Verify the log now' }).click();
+    await page.getByText('✓ Log intact').waitFor();
     const verification = await page.getByTestId('verification').innerText();
     expect(verification).toMatch(/Entries checked\s+[1-9]/);
     expect(verification).toContain('Audrey (compliance)');
 
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Integrity' }).waitFor();
-    await page.getByText('✓ Chain intact').waitFor(); // the stored result, after a reload in the same tab
+    await page.getByText('✓ Log intact').waitFor(); // the stored result, after a reload in the same tab
     expect(await page.getByTestId('export-filter').textContent()).toBe('all events'); // the filter lives in the page, not the URL
 
     await page.getByRole('link', { name: 'Events', exact: true }).click();

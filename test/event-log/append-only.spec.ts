@@ -1,8 +1,8 @@
 import pg from 'pg';
 import request from 'supertest';
-import { CHAINED_TABLES } from '../../src/audit-log/audit-chain.js';
-import { ChainSealer } from '../../src/audit-log/chain-sealer.service.js';
-import { generateSigningKey } from '../../src/audit-log/signing-key.js';
+import { LEAF_TABLES } from '../../src/audit-log/leaf-records.js';
+import { TreeSealer } from '../../src/audit-log/tree-sealer.service.js';
+import { signingLog } from '../support/audit-log-keys.js';
 import { exampleBulletin, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -13,8 +13,9 @@ const LOG_TABLES: Record<string, string> = {
   rejected_requests: `reason = 'rewritten'`,
   replay_requests: `reason = 'rewritten'`,
   replay_items: `queued_at = now()`,
-  audit_chain: `digest = 'rewritten'`,
-  audit_checkpoints: `signature = 'rewritten'`,
+  audit_leaves: `leaf_hash = sha256('rewritten')`,
+  audit_tree_nodes: `hash = sha256('rewritten')`,
+  audit_tree_checkpoints: `note = 'rewritten'`,
   audit_verifications: `verified_by = 'rewritten'`,
 };
 
@@ -39,7 +40,7 @@ describe('the event log is append-only in the database', () => {
 
   beforeAll(async () => {
     gateway = await startGateway({
-      env: { AUDIT_SIGNING_KEY: generateSigningKey().privateKey, AUDIT_CHECKPOINT_INTERVAL_MS: '1000' },
+      env: signingLog().env,
     });
     key = await gateway.createPartner();
     client = new pg.Client(gateway.database.url);
@@ -56,7 +57,7 @@ describe('the event log is append-only in the database', () => {
     const operator = await gateway.createPartner({ role: 'operator', accounts: [] });
     await request(gateway.http).post('/v1/replays').set('Authorization', `Bearer ${operator}`).send({ status: 'failed', reason: 'fixture' }).expect(200);
     // The checks compare the whole log before and after each statement, so the gateway must have
-    // stopped writing to it: the replay dispatched, and the chain sealed and checkpointed to its head.
+    // stopped writing to it: the replay dispatched, and the tree sealed and checkpointed to its head.
     await waitFor(
       async () =>
         (
@@ -66,20 +67,20 @@ describe('the event log is append-only in the database', () => {
       10_000,
       'the replayed event to be dispatched',
     );
-    // Every chained row sealed (sealPending returns at once while the background sealer holds the
-    // lock, so count rather than trust it), and the last checkpoint signed over the chain's head.
-    const chainedRows = CHAINED_TABLES.map(({ table }) => `(SELECT count(*) FROM ${table})`).join(' + ');
+    // Every log row sealed (sealPending returns at once while the background sealer holds the lock, so
+    // count rather than trust it), and the last checkpoint signed over the whole tree.
+    const logRows = LEAF_TABLES.map(({ table }) => `(SELECT count(*) FROM ${table})`).join(' + ');
     await waitFor(
       async () => {
-        await gateway.app.get(ChainSealer).sealPending();
+        await gateway.app.get(TreeSealer).sealPending();
         const { rows } = await client.query(
-          `SELECT (SELECT count(*) FROM audit_chain) = ${chainedRows}
-              AND (SELECT max(position) FROM audit_chain) = (SELECT max(position) FROM audit_checkpoints) AS done`,
+          `SELECT (SELECT count(*) FROM audit_leaves) = ${logRows}
+              AND (SELECT count(*) FROM audit_leaves) = (SELECT max(tree_size) FROM audit_tree_checkpoints) AS done`,
         );
         return rows[0].done;
       },
       10_000,
-      'every row sealed, and a checkpoint over the whole chain',
+      'every row sealed, and a checkpoint over the whole tree',
     );
     await request(gateway.http).get('/v1/audit/verify').set('Authorization', `Bearer ${operator}`).expect(200);
   });
@@ -99,7 +100,7 @@ describe('the event log is append-only in the database', () => {
     (
       await client.query(
         `SELECT ${Object.keys(LOG_TABLES)
-          .map((table) => `(SELECT md5(string_agg(t::text, ',' ORDER BY position)) FROM ${table} t) AS ${table}`)
+          .map((table) => `(SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM ${table} t) AS ${table}`)
           .join(', ')}`,
       )
     ).rows[0];

@@ -107,10 +107,10 @@ describe('GET /metrics', () => {
     expect(value(after, 'upstream_request_duration_seconds_count', { ...account, result: 'timeout' })).toBe(1);
   });
 
-  it('reports the age of the last chain verification as NaN until one is marked', async () => {
-    expect(sampleValue(await scrape(), `${P}audit_chain_verified_age_seconds`)).toBeNaN();
-    gateway.app.get(GatewayMetrics).markChainVerified(new Date(Date.now() - 5000));
-    const age = sampleValue(await scrape(), `${P}audit_chain_verified_age_seconds`);
+  it('reports the age of the last audit log verification as NaN until one is marked', async () => {
+    expect(sampleValue(await scrape(), `${P}audit_log_verified_age_seconds`)).toBeNaN();
+    gateway.app.get(GatewayMetrics).markLogVerified(new Date(Date.now() - 5000));
+    const age = sampleValue(await scrape(), `${P}audit_log_verified_age_seconds`);
     expect(age).toBeGreaterThanOrEqual(5);
     expect(age).toBeLessThan(60);
   });

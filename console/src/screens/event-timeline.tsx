@@ -68,13 +68,13 @@ function EventDetailView({ api, event }: { api: Api; event: EventDetail }) {
           </Fact>
           <Fact term="Idempotency key">{event.idempotency_key ? <code>{event.idempotency_key}</code> : '—'}</Fact>
           <Fact term="Log position">{event.position}</Fact>
-          <Fact term="Hash chain">
-            {event.chain ? (
+          <Fact term="Audit log leaf">
+            {event.leaf ? (
               <>
-                position {event.chain.position}, <code class="hash">{event.chain.hash}</code>
+                index {event.leaf.index}, leaf hash <code class="hash">{event.leaf.hash}</code>
               </>
             ) : (
-              'not sealed yet (the sealer links new rows within a few seconds)'
+              'not in the tree yet (the sealer adds new rows within a few seconds)'
             )}
           </Fact>
         </dl>

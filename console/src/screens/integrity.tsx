@@ -8,7 +8,7 @@ import { formatBytes, formatCount, formatDateTime } from '../format';
 import { CheckpointPanel } from '../proof/checkpoint-panel';
 import type { Filters, Verification } from '../types';
 
-/** The hash chain's last verification (and a run on demand), and a verifiable export of the current filter. */
+/** The audit log's last verification (and a run on demand), and a verifiable export of the current filter. */
 export function IntegrityScreen({ api, filters }: { api: Api; filters: Filters }) {
   return (
     <>
@@ -17,6 +17,77 @@ export function IntegrityScreen({ api, filters }: { api: Api; filters: Filters }
       <VerificationPanel api={api} />
       <ExportPanel api={api} filters={filters} />
     </>
+  );
+}
+
+interface ServedCheckpoint {
+  origin: string;
+  size: string;
+  root: string;
+  signers: string[];
+  mismatch: string | null;
+}
+
+/** The C2SP checkpoint note: origin, size and root lines, a blank line, then one line per signature. */
+function readCheckpoint(note: string, mismatch: string | null): ServedCheckpoint {
+  const [body, signatures = ''] = note.split('\n\n');
+  const [origin, size, root] = body.split('\n');
+  const signers = signatures.split('\n').filter(Boolean).map((line) => line.replace(/^\u2014 /, '').split(' ')[0]);
+  return { origin, size, root, signers, mismatch };
+}
+
+/** The latest signed checkpoint as the gateway serves it, and whether its signer still trusts the database. */
+function CheckpointPanel({ api }: { api: Api }) {
+  const [checkpoint, setCheckpoint] = useState<ServedCheckpoint | null>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    let current = true;
+    api
+      .text('/v1/audit/checkpoint')
+      .then(({ text, headers }) => current && setCheckpoint(readCheckpoint(text, headers.get('X-Audit-Log-Mismatch'))))
+      .catch((failure) => {
+        if (!current) return;
+        if (failure instanceof ApiError && failure.status === 404) setCheckpoint(null);
+        else setError(describeError(failure));
+      });
+    return () => {
+      current = false;
+    };
+  }, [api]);
+
+  return (
+    <section class="card" aria-labelledby="checkpoint-heading">
+      <h2 id="checkpoint-heading">Signed checkpoint</h2>
+      <p class="hint">
+        The log's latest signed tree head (a C2SP checkpoint). Auditors check it with the log's verifier key, and every entry's inclusion
+        proof against it; witnesses add their cosignatures.
+      </p>
+      {error && <ErrorAlert>Could not read the checkpoint: {error}</ErrorAlert>}
+      {checkpoint === undefined && !error && <p class="muted">Loading the checkpoint…</p>}
+      {checkpoint === null && <Notice>No checkpoint is signed: the gateway has no AUDIT_SIGNING_KEY, or nothing was logged yet.</Notice>}
+      {checkpoint && (
+        <div class={`verdict ${checkpoint.mismatch ? 'verdict-broken' : 'verdict-ok'}`} data-testid="checkpoint">
+          <p class="verdict-title">
+            {checkpoint.mismatch ? '✗ The signer refuses to sign: the database no longer matches this checkpoint' : '✓ Signing'}
+          </p>
+          <dl class="facts">
+            <Fact term="Origin">{checkpoint.origin}</Fact>
+            <Fact term="Tree size">{formatCount(Number(checkpoint.size))}</Fact>
+            <Fact term="Root hash">
+              <code class="hash">{checkpoint.root}</code>
+            </Fact>
+            <Fact term="Signed by">{checkpoint.signers.join(', ')}</Fact>
+            <Fact term="Witness cosignatures">{formatCount(Math.max(0, checkpoint.signers.length - 1))}</Fact>
+            {checkpoint.mismatch && (
+              <Fact term="Why">
+                <span class="error-text">{checkpoint.mismatch}</span> (see docs/audit-operations.md)
+              </Fact>
+            )}
+          </dl>
+        </div>
+      )}
+    </section>
   );
 }
 
@@ -43,13 +114,13 @@ function VerificationPanel({ api }: { api: Api }) {
   const verify = async () => {
     setRunning(true);
     setError(undefined);
-    announce('Verifying the hash chain…');
+    announce('Verifying the audit log…');
     try {
       const result = await api.get<Verification>('/v1/audit/verify');
       // The stored record of this run also says who ran it.
       const recorded = await api.get<Verification>('/v1/audit/verifications/latest').catch(() => undefined);
       setReport(recorded?.verifiedAt === result.verifiedAt ? recorded : result);
-      announce(result.ok ? `Chain intact: ${result.entriesChecked} entries checked.` : 'Chain BROKEN: see the first broken link.');
+      announce(result.ok ? `Log intact: ${result.entriesChecked} entries checked.` : 'Log BROKEN: see the first problem.');
     } catch (failure) {
       setError(describeError(failure));
     } finally {
@@ -59,17 +130,18 @@ function VerificationPanel({ api }: { api: Api }) {
 
   return (
     <section class="card" aria-labelledby="verify-heading">
-      <h2 id="verify-heading">Hash chain verification</h2>
+      <h2 id="verify-heading">Audit log verification</h2>
       <p class="hint">
-        Recomputes every log entry's digest and every link of the chain, and checks the signed checkpoints. It names the first entry that was
-        changed, deleted or slipped in.
+        Recomputes every log entry's record and leaf hash, rebuilds the Merkle tree and compares every stored hash, and checks every signed
+        checkpoint against the rebuilt tree and the gateway's own verifier key. It names the first entry that was changed, deleted, backdated
+        or slipped in.
       </p>
       {error && <ErrorAlert>Verification failed to run: {error}</ErrorAlert>}
       {report === undefined && !error && <p class="muted">Loading the last verification…</p>}
-      {report === null && <Notice>The chain has not been verified yet.</Notice>}
+      {report === null && <Notice>The log has not been verified yet.</Notice>}
       {report && <VerificationResult report={report} />}
       <button type="button" class="primary" onClick={verify} disabled={running} aria-busy={running}>
-        {running ? 'Verifying…' : 'Verify the chain now'}
+        {running ? 'Verifying…' : 'Verify the log now'}
       </button>
     </section>
   );
@@ -78,7 +150,7 @@ function VerificationPanel({ api }: { api: Api }) {
 function VerificationResult({ report }: { report: Verification }) {
   return (
     <div class={`verdict ${report.ok ? 'verdict-ok' : 'verdict-broken'}`} data-testid="verification">
-      <p class="verdict-title">{report.ok ? '✓ Chain intact' : '✗ Chain BROKEN'}</p>
+      <p class="verdict-title">{report.ok ? '✓ Log intact' : '✗ Log BROKEN'}</p>
       <dl class="facts">
         <Fact term="Verified">
           <time dateTime={report.verifiedAt}>{formatDateTime(report.verifiedAt)}</time>
@@ -86,15 +158,14 @@ function VerificationResult({ report }: { report: Verification }) {
         </Fact>
         <Fact term="Entries checked">{formatCount(report.entriesChecked)}</Fact>
         <Fact term="Signed checkpoints checked">{formatCount(report.checkpointsChecked)}</Fact>
-        <Fact term="Chain head">
-          position {report.head.position}, <code class="hash">{report.head.hash}</code>
+        <Fact term="Tree">
+          {formatCount(report.head.size)} leaves, root <code class="hash">{report.head.root}</code>
         </Fact>
-        {report.firstBrokenLink && (
-          <Fact term="First broken link">
+        {report.firstProblem && (
+          <Fact term="First problem">
             <span class="error-text">
-              {report.firstBrokenLink.problem} at {report.firstBrokenLink.entryKind} #{report.firstBrokenLink.entryRef}
-              {report.firstBrokenLink.position !== null ? ` (chain position ${report.firstBrokenLink.position})` : ''}:{' '}
-              {report.firstBrokenLink.detail}
+              {report.firstProblem.problem} at {report.firstProblem.kind} #{report.firstProblem.ref}
+              {report.firstProblem.index !== null ? ` (leaf ${report.firstProblem.index})` : ''}: {report.firstProblem.detail}
             </span>
           </Fact>
         )}
