@@ -49,11 +49,6 @@ export class Api {
     return this.send<T>(path, { method: 'GET' });
   }
 
-  /** A text/plain resource, such as the signed checkpoint. */
-  async text(path: string): Promise<string> {
-    return (await this.fetch(path, { method: 'GET', headers: { Accept: 'text/plain' } })).text();
-  }
-
   post<T>(path: string, body: unknown): Promise<T> {
     return this.send<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
   }

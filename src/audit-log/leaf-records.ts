@@ -34,8 +34,10 @@ export const textSha256Sql = (column: string) => `encode(sha256(convert_to(${col
 
 /** Field name → SQL expression over the row alias `t`, per kind. */
 const RECORD_FIELDS: Record<LeafKind, [string, string][]> = {
+  // Ids are named for what they identify (event_id, replay_id) in every kind, so an auditor finds all the
+  // entries about one event by one member.
   event: [
-    ['id', 't.id'],
+    ['event_id', 't.id'],
     ['partner_id', 't.partner_id'],
     ['account_id', 't.account_id'],
     ['business_event', 't.business_event'],
@@ -76,7 +78,7 @@ const RECORD_FIELDS: Record<LeafKind, [string, string][]> = {
     ['received_at', time('t.received_at')],
   ],
   replay: [
-    ['id', 't.id'],
+    ['replay_id', 't.id'],
     ['requested_by', 't.requested_by'],
     ['requested_by_name', 't.requested_by_name'],
     ['reason', 't.reason'],
@@ -102,12 +104,6 @@ export function recordSql(kind: LeafKind, alias = 't'): string {
   const fields = [['kind', `'${kind}'::text`], ...RECORD_FIELDS[kind]];
   const sql = `jsonb_build_object(${fields.map(([name, expression]) => `'${name}', ${expression}`).join(', ')})`;
   return alias === 't' ? sql : sql.replace(/\bt\./g, `${alias}.`);
-}
-
-/** The event a record belongs to (null for rejections and replay requests). */
-export function eventIdOf(record: LeafRecord): string | null {
-  if (record.kind === 'event') return record.id as string;
-  return typeof record.event_id === 'string' ? record.event_id : null;
 }
 
 /**

@@ -71,7 +71,7 @@ describe('the transparency log, live', () => {
     expect(proof.entries.map((entry: { kind: string }) => entry.kind).sort()).toEqual(['attempt', 'attempt', 'event', 'replay_item']);
     for (const entry of proof.entries) {
       expect(entry.record.kind).toBe(entry.kind);
-      expect(entry.kind === 'event' ? entry.record.id : entry.record.event_id).toBe(failedEvent);
+      expect(entry.record.event_id).toBe(failedEvent);
       expect(verifyInclusion(entry.index, cp.size, recordLeafHash(entry.record), fromBase64(entry.inclusion), cp.rootHash)).toBe(true);
     }
     // A record changed by one byte no longer verifies: the proof is about this exact record.
@@ -80,7 +80,7 @@ describe('the transparency log, live', () => {
     expect(verifyInclusion(event.index, cp.size, recordLeafHash(forged), fromBase64(event.inclusion), cp.rootHash)).toBe(false);
     expect(event.record).toEqual({
       kind: 'event',
-      id: failedEvent,
+      event_id: failedEvent,
       partner_id: expect.any(String),
       account_id: 'sim-account',
       business_event: 'Undefined Event',
@@ -124,7 +124,9 @@ describe('the transparency log, live', () => {
 
   it.each([
     ['/v1/audit/entries?from=3&to=2', /from must not exceed to/],
-    ['/v1/audit/entries?from=0&to=100000', /at most the tree size/],
+    ['/v1/audit/entries?from=0&to=100000', /at most 10000 entries per request/],
+    ['/v1/audit/entries?from=0&to=9999', /at most the latest checkpoint's size/],
+    ['/v1/audit/consistency?from=0&to=9999', /at most the latest checkpoint's size/],
     ['/v1/audit/consistency?from=-1&to=2', /from must be 0 or more/],
     ['/v1/audit/consistency?from=1', /to must be a whole number/],
   ])('refuses %s with a problem', async (path, detail) => {
@@ -146,5 +148,36 @@ describe('the transparency log, live', () => {
     expect((await submit(stranger).expect(400)).body.title).toMatch(/not by a witness in AUDIT_WITNESSES/);
     const tampered = line.slice(0, -6) + (line.endsWith('AAAA==') ? 'BBBB==' : 'AAAA==');
     expect((await submit(tampered).expect(400)).body.code).toBe('invalid_cosignature');
+  });
+});
+
+describe('a log before its first entries are checkpointed', () => {
+  let gateway: GatewayHarness;
+  let auditor: string;
+  let partner: string;
+  const log = signingLog();
+
+  beforeAll(async () => {
+    // A checkpoint at most every hour: the empty tree's is signed at once, and nothing after it for the test.
+    gateway = await startGateway({ env: { ...log.env, AUDIT_CHECKPOINT_INTERVAL_MS: '3600000' } });
+    auditor = await gateway.createPartner({ role: 'auditor', accounts: [] });
+    partner = await gateway.createPartner();
+  });
+  afterAll(() => gateway.close());
+
+  it('serves the signed checkpoint of the empty tree (size 0, root SHA-256 of nothing)', async () => {
+    const note = await waitFor(async () => {
+      const response = await request(gateway.http).get('/v1/audit/checkpoint').set(bearer(auditor));
+      return response.status === 200 ? response.text : undefined;
+    });
+    const cp = openCheckpoint(note, parseVerifierKey(log.verifierKey)).checkpoint;
+    expect({ size: cp.size, root: cp.rootHash.toString('base64') }).toEqual({ size: 0, root: '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' });
+  });
+
+  it("answers 409 not_yet_checkpointed for an event's proof until a checkpoint covers it", async () => {
+    const eventId = await raise(gateway, partner, bulletin({ name: 'not covered yet' }));
+    await gateway.app.get(TreeSealer).sealPending();
+    const response = await request(gateway.http).get(`/v1/events/${eventId}/proof`).set(bearer(partner)).expect(409);
+    expect(response.body).toMatchObject({ status: 409, code: 'not_yet_checkpointed' });
   });
 });

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { verifyExportFile } from '../../src/audit-api/event-export.js';
 import { publicKeyOf } from '../../src/audit-log/signing-key.js';
-import { signingLog } from '../support/audit-log-keys.js';
+import { TreeSealer } from '../../src/audit-log/tree-sealer.service.js';
+import { generateNoteKey } from '../../src/transparency/signed-note.js';
+import { sealedAndSigned, signingLog, TEST_ORIGIN } from '../support/audit-log-keys.js';
 import { bulletin, raise } from '../support/fixtures.js';
 import { ACCOUNT_ID, type GatewayHarness, startGateway } from '../support/gateway-harness.js';
 import { waitFor } from '../support/wait-for.js';
@@ -51,6 +53,8 @@ let gateway: GatewayHarness;
 let baseUrl: string;
 let browser: Browser;
 let publicKey: string;
+/** The log's verifier key, as an auditor gets it from the operator out of band. */
+let logVerifierKey: string;
 const keys = { operator: '', auditor: '', partner: '' };
 const exhaustedIds: string[] = [];
 
@@ -61,6 +65,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
 
   const signing = signingLog();
+  logVerifierKey = signing.verifierKey;
   gateway = await startGateway({
     env: {
       RETRY_SCHEDULE: '100ms,100ms',
@@ -307,6 +312,37 @@ withBrowser('the audit console', () => {
     await page.getByText(/^Saved bulletin-events-/).waitFor();
     await screenshot(page, 'integrity-1280');
     await screenshot(page, 'integrity-390', PHONE);
+    await context.close();
+  });
+
+  it('checks the checkpoint and an event\'s proof in the browser against the log key the auditor pins', async () => {
+    await sealedAndSigned(gateway, TreeSealer);
+    const [sent] = await gateway.sql(`SELECT e.id FROM bulletin_events e WHERE e.payload->>'name' = 'Cricket highlights'`);
+    const { context, page } = await newPage();
+    await signIn(page, keys.auditor);
+
+    await page.goto(`${baseUrl}/console#/events/${sent.id}`);
+    await page.getByText('No log key is pinned in this browser.').waitFor();
+
+    await page.goto(`${baseUrl}/console#/integrity`);
+    await page.getByLabel(/^Log verifier key/).fill('not-a-key');
+    await page.getByRole('button', { name: 'Pin this key' }).click();
+    await page.getByText('the pinned key is not a verifier key').waitFor();
+    // A key of the same name that is not the log's: the checkpoint must fail in the browser.
+    await page.getByLabel(/^Log verifier key/).fill(generateNoteKey(TEST_ORIGIN).verifierKey);
+    await page.getByRole('button', { name: 'Pin this key' }).click();
+    expect(await page.getByTestId('pinned-key-verdict').innerText()).toContain('✗ NOT signed by the pinned log key');
+    await page.getByRole('button', { name: 'Remove the pinned key' }).click();
+    await page.getByLabel(/^Log verifier key/).fill(logVerifierKey);
+    await page.getByRole('button', { name: 'Pin this key' }).click();
+    expect(await page.getByTestId('pinned-key-verdict').innerText()).toContain('✓ Checked in this browser: signed by the pinned log key');
+
+    await page.goto(`${baseUrl}/console#/events/${sent.id}`);
+    await page.getByText('✓ Proven in the log').waitFor();
+    const proof = await page.locator('section', { has: page.getByRole('heading', { name: 'Proof of inclusion' }) }).innerText();
+    expect(proof).toMatch(/Entries proven\s+2/); // the event and its one attempt
+    expect(proof).toContain(`${TEST_ORIGIN}`);
+    await screenshot(page, 'proof-1280');
     await context.close();
   });
 
