@@ -94,7 +94,8 @@ async function checkLeaf(options: MonitorOptions, checkpoint: Checkpoint, index:
   let entry: LogEntry | undefined;
   for await (const served of client.entries(index, index + 1)) entry = served;
   if (!entry || entry.index !== index) return `the entries route did not serve entry ${index}`;
-  const eventId = entry.record.event_id;
+  // An event's own record names it `id`, its attempts and replay items `event_id` (audit-format.md §5).
+  const eventId = entry.kind === 'event' ? entry.record.id : entry.record.event_id;
   if (typeof eventId !== 'string') return undefined; // rejections and replays have no per-event proof route
   const proof = await client.eventProof(eventId);
   const proven = proof.entries.find((candidate) => candidate.index === index);

@@ -34,10 +34,8 @@ export const textSha256Sql = (column: string) => `encode(sha256(convert_to(${col
 
 /** Field name → SQL expression over the row alias `t`, per kind. */
 const RECORD_FIELDS: Record<LeafKind, [string, string][]> = {
-  // Ids are named for what they identify (event_id, replay_id) in every kind, so an auditor finds all the
-  // entries about one event by one member.
   event: [
-    ['event_id', 't.id'],
+    ['id', 't.id'],
     ['partner_id', 't.partner_id'],
     ['account_id', 't.account_id'],
     ['business_event', 't.business_event'],
@@ -78,7 +76,7 @@ const RECORD_FIELDS: Record<LeafKind, [string, string][]> = {
     ['received_at', time('t.received_at')],
   ],
   replay: [
-    ['replay_id', 't.id'],
+    ['id', 't.id'],
     ['requested_by', 't.requested_by'],
     ['requested_by_name', 't.requested_by_name'],
     ['reason', 't.reason'],

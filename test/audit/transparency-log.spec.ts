@@ -71,7 +71,7 @@ describe('the transparency log, live', () => {
     expect(proof.entries.map((entry: { kind: string }) => entry.kind).sort()).toEqual(['attempt', 'attempt', 'event', 'replay_item']);
     for (const entry of proof.entries) {
       expect(entry.record.kind).toBe(entry.kind);
-      expect(entry.record.event_id).toBe(failedEvent);
+      expect(entry.kind === 'event' ? entry.record.id : entry.record.event_id).toBe(failedEvent);
       expect(verifyInclusion(entry.index, cp.size, recordLeafHash(entry.record), fromBase64(entry.inclusion), cp.rootHash)).toBe(true);
     }
     // A record changed by one byte no longer verifies: the proof is about this exact record.
@@ -80,7 +80,7 @@ describe('the transparency log, live', () => {
     expect(verifyInclusion(event.index, cp.size, recordLeafHash(forged), fromBase64(event.inclusion), cp.rootHash)).toBe(false);
     expect(event.record).toEqual({
       kind: 'event',
-      event_id: failedEvent,
+      id: failedEvent,
       partner_id: expect.any(String),
       account_id: 'sim-account',
       business_event: 'Undefined Event',

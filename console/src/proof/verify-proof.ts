@@ -34,10 +34,10 @@ export async function checkEventProof(proof: EventProof, pinnedKey: string, even
   try {
     const key = await parseVerifierKey(pinnedKey);
     const checkpoint = await openCheckpoint(proof.checkpoint, key);
-    if (!proof.entries.some((entry) => entry.kind === 'event' && entry.record.event_id === eventId))
+    if (!proof.entries.some((entry) => entry.kind === 'event' && entry.record.id === eventId))
       return { ok: false, reason: 'the proof has no entry for this event' };
     for (const entry of proof.entries) {
-      if (entry.record.kind !== entry.kind || entry.record.event_id !== eventId)
+      if (entry.record.kind !== entry.kind || eventOf(entry.record) !== eventId)
         return { ok: false, reason: `entry ${entry.index} is not about this event` };
       const leaf = await leafHash(entry.record);
       const path = entry.inclusion.map(fromBase64);
@@ -69,6 +69,9 @@ export async function checkCheckpoint(note: string, pinnedKey: string): Promise<
     return { ok: false, reason: (error as Error).message };
   }
 }
+
+/** An event's own record names it `id`; its attempts and replay items name it `event_id` (audit-format.md §5). */
+const eventOf = (record: Record<string, unknown>) => (record.kind === 'event' ? record.id : record.event_id);
 
 /** `<name>+<8 hex key ID>+<base64(0x01 ‖ Ed25519 public key)>`, with the key ID recomputed. */
 export async function parseVerifierKey(vkey: string): Promise<VerifierKey> {
