@@ -98,6 +98,13 @@ describe('§5 record schemas', () => {
     expect(codeOf(() => checkRecord({ ...recordOf(kind), [name]: value }))).toBe('bad_record');
   });
 
+  it('an attempt has a replay_id exactly when its trigger is "replay" (§5.2)', () => {
+    const replay = '33333333-3333-4333-8333-333333333333';
+    expect(codeOf(() => checkRecord({ ...recordOf('attempt'), trigger: 'replay', replay_id: replay }))).toBeUndefined();
+    expect(codeOf(() => checkRecord({ ...recordOf('attempt'), trigger: 'replay', replay_id: null }))).toBe('bad_record');
+    expect(codeOf(() => checkRecord({ ...recordOf('attempt'), trigger: 'retry', replay_id: replay }))).toBe('bad_record');
+  });
+
   it('timestamps are microseconds in UTC, any real time', () => {
     expect(['2026-01-01T00:00:00.000000Z', '2024-02-29T23:59:59.999999Z', '2026-11-26T09:00:00.125000Z'].every(isRecordTimestamp)).toBe(true);
     expect(['2025-02-29T00:00:00.000000Z', '2026-01-01T00:00:00.0000000Z', '2026-01-01 00:00:00.000000Z'].some(isRecordTimestamp)).toBe(false);

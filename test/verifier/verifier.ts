@@ -486,7 +486,8 @@ export function checkRecordKind(record: unknown): LeafRecord {
 
 /**
  * §5: a known kind with exactly the members of its kind, each of its type and format (`null` only where
- * §5 says `T | null`), and no number outside ±(2^53 − 1).
+ * §5 says `T | null`), no number outside ±(2^53 − 1), and an attempt's `replay_id` set exactly when its
+ * trigger is "replay" (§5.2).
  */
 export function checkRecord(record: unknown): LeafRecord {
   const r = checkRecordKind(record);
@@ -500,6 +501,8 @@ export function checkRecord(record: unknown): LeafRecord {
       fail('bad_record', `${r.kind}.${name} is ${JSON.stringify(r[name])}, not ${spec.nullable ? `${spec.type} | null` : spec.type}`);
   }
   checkNumbers(r, r.kind);
+  if (r.kind === 'attempt' && (r.trigger === 'replay') !== (r.replay_id !== null))
+    fail('bad_record', `an attempt has a replay_id exactly when its trigger is "replay" (trigger ${String(r.trigger)}, replay_id ${String(r.replay_id)})`);
   return r;
 }
 
