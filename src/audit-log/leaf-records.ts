@@ -4,7 +4,7 @@ import type { LeafRecord } from '../transparency/leaf.js';
  * The log tables whose rows are the leaves of the tree, in the order rows of one transaction are sealed
  * (their rank). Each row becomes one `record`: a JSON object built here, in SQL, and nowhere else, so the
  * record sealed into the tree, the record served with a proof and the record the verifier recomputes
- * are the same JSON. docs/audit-records.md is the published form of these definitions.
+ * are the same JSON. docs/audit-format.md §5 is the published form of these definitions.
  */
 export const LEAF_TABLES = [
   { kind: 'event', table: 'bulletin_events', time: 'received_at' },

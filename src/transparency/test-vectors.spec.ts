@@ -89,7 +89,7 @@ describe('the audit format test vectors', () => {
       [4, 'attempt'],
     ]);
     for (const e of proof.entries) {
-      expect(e.record.event_id).toBe(proof.event_id);
+      expect(e.kind === 'event' ? e.record.id : e.record.event_id).toBe(proof.event_id);
       expect(verifyInclusion(e.index, checkpoint.size, leafHash(leafInput(e.record)), e.inclusion.map(b), checkpoint.rootHash)).toBe(true);
     }
     const c = routes.consistency;
@@ -128,7 +128,7 @@ describe('the audit format test vectors', () => {
       receipt_impossible_date: /not in canonical form/,
       receipt_wrong_origin: /origin other.test\/audit is not the log key name/,
       verifier_key_wrong_key_id: /does not match the key/,
-      entries_line_repeated_member: /repeats the member name "event_id"/,
+      entries_line_repeated_member: /repeats the member name "id"/,
       inclusion_truncated: /proof fails/,
       consistency_from_zero_with_hashes: /proof fails/,
     };

@@ -92,7 +92,7 @@ function flipSignature(n: string, line: number, byte: number): string {
 /** A GET /v1/events/:id/proof body for the event, built from the vector entries and checkpoint. */
 function eventProofBody(eventId: string, checkpoint = V.checkpoint.cosigned_note as string): Json {
   const entries = clone(entryLines)
-    .filter((e) => e.record.event_id === eventId)
+    .filter((e) => (e.record.kind === 'event' ? e.record.id : e.record.event_id) === eventId)
     .map((e) => ({ ...e, inclusion: inclusionPath(e.index, leafHashes).map(encodeBase64) }));
   return { event_id: eventId, checkpoint, entries };
 }
@@ -395,12 +395,17 @@ describe('rejections', () => {
     it('full audit: root mismatch', () => rejects(() => verifyEntriesAgainstCheckpoint(tampered, V.checkpoint.signed_note, LOG), 'root_mismatch'));
     it('event proof: inclusion fails', () => {
       const body = eventProofBody(EVENT1);
-      body.entries[1].record.outcome = 'delivered';
+      body.entries[1].record.latency_ms = 62;
       rejects(() => verifyEventProof(body, LOG), 'bad_inclusion');
     });
+    it('event proof: a value outside §5 is refused before hashing', () => {
+      const body = eventProofBody(EVENT1);
+      body.entries[1].record.outcome = 'delivered';
+      rejects(() => verifyEventProof(body, LOG), 'bad_record');
+    });
     it('one flipped byte in the NDJSON text', () => {
-      const i = ndjson.indexOf('partner-b') + 8;
-      const bad = ndjson.slice(0, i) + 'c' + ndjson.slice(i + 1);
+      const i = ndjson.indexOf('not valid JSON') + 4;
+      const bad = ndjson.slice(0, i) + 'V' + ndjson.slice(i + 1);
       rejects(() => verifyEntriesAgainstCheckpoint(bad, V.checkpoint.signed_note, LOG), 'root_mismatch');
     });
   });
@@ -642,8 +647,8 @@ describe('rejections', () => {
     it.each([
       ['an uppercase UUID', t.replace('event 11111111-1111-4111-8111-111111111111', 'event 11111111-1111-4111-8111-11111111111A')],
       ['a braced UUID', t.replace('event 11111111-1111-4111-8111-111111111111', 'event {11111111-1111-4111-8111-111111111111}')],
-      ['an uppercase digest', t.replace('payload-sha256 8d88de', 'payload-sha256 8D88DE')],
-      ['a short digest', t.replace('0fd1\n', '0fd\n')],
+      ['an uppercase digest', t.replace(V.receipt.payload_sha256, (V.receipt.payload_sha256 as string).toUpperCase())],
+      ['a short digest', t.replace(`${V.receipt.payload_sha256}\n`, `${(V.receipt.payload_sha256 as string).slice(0, -1)}\n`)],
       ['no milliseconds', t.replace('00:00:00.000Z', '00:00:00Z')],
       ['an offset instead of Z', t.replace('00:00:00.000Z', '00:00:00.000+00:00')],
       ['an impossible date', t.replace('2026-01-01', '2026-02-30')],
@@ -737,7 +742,6 @@ describe('rejections', () => {
     it('a kind an event proof never holds (§9: event, attempt, replay_item)', () => {
       const body = eventProofBody(EVENT2);
       body.entries.splice(1, 0, { ...clone(entryLines[5]), inclusion: inclusionPath(5, leafHashes).map(encodeBase64) });
-      body.entries[1].record.event_id = EVENT2; // even if it named the event, a replay record may not appear
       rejects(() => verifyEventProof(body, LOG), 'bad_entry');
     });
     it('two event entries for one event (§9: exactly one)', () => {

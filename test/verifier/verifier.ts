@@ -22,7 +22,9 @@
  *        leafInput(record) / leafHash(record) / hashLeaf(bytes) / hashChildren(l, r)
  *        merkleRoot(leafHashes)            MTH(D[n]); EMPTY_ROOT = SHA-256("")
  *   §5   payloadSha256(payload)            lowercase hex SHA-256 of the payload's canonical JSON
- *        RECORD_KINDS
+ *        RECORD_KINDS, RECORD_SCHEMAS, checkRecord(record) (exact members, types, formats per kind)
+ *        eventNamedBy(record)              `id` of an event, `event_id` of an attempt / replay item
+ *   §10  checkCrossRecordRules(entries)    events and replays named before use, ids unique
  *   §6   parseCheckpointText(text)         -> Checkpoint
  *        cosignatureMessage(text, time)    the cosignature/v1 signed message
  *        verifyCheckpoint(note, logVkey, policy?) -> VerifiedCheckpoint (log signature + k-of-n witnesses)
@@ -354,8 +356,127 @@ export const RECORD_KINDS = ['event', 'attempt', 'rejection', 'replay', 'replay_
 export type RecordKind = (typeof RECORD_KINDS)[number];
 export type LeafRecord = { kind: string } & Record<string, unknown>;
 
-/** §5: a record is a JSON object with a string member "kind", one of RECORD_KINDS. */
-export function checkRecord(record: unknown): LeafRecord {
+/** §5 "Value formats". */
+export type MemberType = 'string' | 'uuid' | 'timestamp' | 'integer' | 'sha256' | 'boolean' | 'object';
+
+export interface MemberSpec {
+  type: MemberType;
+  /** `T | null` in §5. */
+  nullable?: boolean;
+  /** The only strings allowed, where §5 lists them. */
+  values?: readonly string[];
+  /** Lowest value of an integer, or 1 for a string that must not be empty. */
+  min?: number;
+}
+
+const TRIGGERS = ['auto', 'retry', 'replay'] as const;
+const OUTCOMES = ['sent', 'failed', 'transient', 'uncertain', 'credentials_rejected'] as const;
+const STATUSES = ['queued', 'retrying', 'sent', 'failed', 'exhausted', 'uncertain'] as const;
+const t = (type: MemberType, extra: Omit<MemberSpec, 'type'> = {}): MemberSpec => ({ type, ...extra });
+const orNull = (type: MemberType): MemberSpec => ({ type, nullable: true });
+
+/** §5.1-§5.5: exactly these members per kind (besides `kind`), all always present. */
+export const RECORD_SCHEMAS: Record<RecordKind, Record<string, MemberSpec>> = {
+  event: {
+    id: t('uuid'),
+    partner_id: t('uuid'),
+    account_id: t('string'),
+    business_event: t('string'),
+    payload_sha256: t('sha256'),
+    idempotency_key: orNull('string'),
+    request_id: t('string'),
+    received_at: t('timestamp'),
+  },
+  attempt: {
+    event_id: t('uuid'),
+    attempt_number: t('integer', { min: 1 }),
+    trigger: t('string', { values: TRIGGERS }),
+    replay_id: orNull('uuid'),
+    outcome: t('string', { values: OUTCOMES }),
+    resulting_status: t('string', { values: STATUSES }),
+    http_status: orNull('integer'),
+    clevertap_status: orNull('string'),
+    targets: orNull('integer'),
+    error: orNull('string'),
+    error_code: orNull('string'),
+    started_at: t('timestamp'),
+    latency_ms: t('integer'),
+    next_attempt_at: orNull('timestamp'),
+    recorded_at: t('timestamp'),
+  },
+  rejection: {
+    partner_id: t('uuid'),
+    account_id: orNull('string'),
+    reason_code: t('string'),
+    reason: t('string'),
+    http_status: t('integer'),
+    payload_bytes: t('integer'),
+    payload_excerpt_sha256: orNull('sha256'),
+    request_id: t('string'),
+    received_at: t('timestamp'),
+  },
+  replay: {
+    id: t('uuid'),
+    requested_by: t('string'),
+    requested_by_name: t('string'),
+    reason: t('string', { min: 1 }),
+    filter: t('object'),
+    include_uncertain: t('boolean'),
+    force_resend: t('boolean'),
+    matched: t('integer'),
+    requeued: t('integer'),
+    requested_at: t('timestamp'),
+  },
+  replay_item: {
+    replay_id: t('uuid'),
+    event_id: t('uuid'),
+    queued_at: t('timestamp'),
+  },
+};
+
+const RECORD_UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const RECORD_SHA256_RE = /^[0-9a-f]{64}$/;
+const RECORD_TIME_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{3})\d{3}Z$/;
+
+/** §5 timestamp: `YYYY-MM-DDTHH:MM:SS.ffffffZ`, and a real UTC time (no February 30, no hour 24). */
+export function isRecordTimestamp(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const m = RECORD_TIME_RE.exec(value);
+  if (!m) return false;
+  const millis = `${m[1]}.${m[2]}Z`;
+  const date = new Date(millis);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === millis;
+}
+
+function memberMatches(value: unknown, spec: MemberSpec): boolean {
+  if (value === null) return spec.nullable === true;
+  switch (spec.type) {
+    case 'string':
+      return typeof value === 'string' && (spec.values === undefined || spec.values.includes(value)) && value.length >= (spec.min ?? 0);
+    case 'uuid':
+      return typeof value === 'string' && RECORD_UUID_RE.test(value);
+    case 'sha256':
+      return typeof value === 'string' && RECORD_SHA256_RE.test(value);
+    case 'timestamp':
+      return isRecordTimestamp(value);
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= (spec.min ?? -Number.MAX_SAFE_INTEGER);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'object':
+      return typeof value === 'object' && !Array.isArray(value);
+  }
+}
+
+/** §5 "Numbers": every number anywhere in a record is an integer within ±(2^53 − 1). */
+function checkNumbers(value: unknown, path: string): void {
+  if (typeof value === 'number' && !Number.isSafeInteger(value))
+    fail('bad_record', `${path} is ${value}: numbers in a record are integers within ±(2^53 − 1)`);
+  if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkNumbers(v, `${path}.${k}`);
+}
+
+/** §5: a record is a JSON object with a string member "kind", one of RECORD_KINDS (no schema check). */
+export function checkRecordKind(record: unknown): LeafRecord {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) fail('bad_record', 'record is not a JSON object');
   const kind = (record as Record<string, unknown>).kind;
   if (typeof kind !== 'string') fail('bad_record', 'record has no string "kind"');
@@ -363,9 +484,37 @@ export function checkRecord(record: unknown): LeafRecord {
   return record as LeafRecord;
 }
 
+/**
+ * §5: a known kind with exactly the members of its kind, each of its type and format (`null` only where
+ * §5 says `T | null`), no number outside ±(2^53 − 1), and an attempt's `replay_id` set exactly when its
+ * trigger is "replay" (§5.2).
+ */
+export function checkRecord(record: unknown): LeafRecord {
+  const r = checkRecordKind(record);
+  const schema = RECORD_SCHEMAS[r.kind as RecordKind];
+  const expected = ['kind', ...Object.keys(schema)];
+  for (const name of Object.keys(r))
+    if (!expected.includes(name)) fail('bad_record', `a ${r.kind} record has no member ${JSON.stringify(name)}`);
+  for (const [name, spec] of Object.entries(schema)) {
+    if (!(name in r)) fail('bad_record', `a ${r.kind} record lacks the member ${JSON.stringify(name)}`);
+    if (!memberMatches(r[name], spec))
+      fail('bad_record', `${r.kind}.${name} is ${JSON.stringify(r[name])}, not ${spec.nullable ? `${spec.type} | null` : spec.type}`);
+  }
+  checkNumbers(r, r.kind);
+  if (r.kind === 'attempt' && (r.trigger === 'replay') !== (r.replay_id !== null))
+    fail('bad_record', `an attempt has a replay_id exactly when its trigger is "replay" (trigger ${String(r.trigger)}, replay_id ${String(r.replay_id)})`);
+  return r;
+}
+
+/** §5.1: the event a record names: `id` for an event, `event_id` for an attempt or replay item. */
+export function eventNamedBy(record: LeafRecord): string | undefined {
+  const id = record.kind === 'event' ? record.id : record.kind === 'attempt' || record.kind === 'replay_item' ? record.event_id : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
 /** §4: leaf input = RFC 8785 canonical JSON of the record, UTF-8. */
 export function leafInput(record: unknown): Buffer {
-  return Buffer.from(canonicalJson(checkRecord(record)), 'utf8');
+  return Buffer.from(canonicalJson(checkRecordKind(record)), 'utf8');
 }
 
 /** §4: SHA-256(0x00 ‖ leaf input). */
@@ -666,7 +815,7 @@ export function verifyReceipt(note: string | Uint8Array, logVkey: string | Verif
 export function checkReceiptMatchesEvent(receipt: Receipt, record: unknown): void {
   const r = checkRecord(record);
   if (r.kind !== 'event') fail('receipt_mismatch', 'record is not an event');
-  if (r.event_id !== receipt.eventId) fail('receipt_mismatch', 'event_id differs from the receipt');
+  if (r.id !== receipt.eventId) fail('receipt_mismatch', 'the event id differs from the receipt');
   if (r.payload_sha256 !== receipt.payloadSha256) fail('receipt_mismatch', 'payload_sha256 differs from the receipt');
 }
 
@@ -786,7 +935,40 @@ export function verifyEntriesAgainstCheckpoint(
   const leafHashes = checked.map((e) => leafHash(e.record));
   const root = merkleRoot(leafHashes);
   if (!root.equals(checkpoint.rootHash)) fail('root_mismatch', `recomputed root ${encodeBase64(root)} is not the checkpoint's ${checkpoint.root}`);
+  checkCrossRecordRules(checked);
   return { checkpoint, leafHashes, entries: checked };
+}
+
+/**
+ * §10 (full audit) and §5.6, on the entries 0..n−1 of a checkpoint, in index order: every `attempt` and
+ * `replay_item` names an event whose `event` entry is earlier; every `replay_item`, and every attempt
+ * with a `replay_id`, names a replay whose `replay` entry is earlier; event and replay ids are those of
+ * one record each (§5: `id` is the event id / the replay id) and attempt numbers are unique per event.
+ */
+export function checkCrossRecordRules(entries: readonly EntryLine[]): void {
+  const events = new Set<string>();
+  const replays = new Set<string>();
+  const attempts = new Set<string>();
+  const earlier = (set: Set<string>, id: unknown, what: string, e: EntryLine) => {
+    if (typeof id !== 'string' || !set.has(id))
+      fail('cross_record', `entry ${e.index} (${e.kind}) names ${what} ${String(id)} that no earlier entry records (§10)`);
+  };
+  for (const e of entries) {
+    const r = e.record;
+    if (r.kind === 'event' || r.kind === 'replay') {
+      const ids = r.kind === 'event' ? events : replays;
+      if (ids.has(r.id as string)) fail('cross_record', `entry ${e.index}: a second ${r.kind} record with id ${String(r.id)}`);
+      ids.add(r.id as string);
+    } else if (r.kind === 'attempt' || r.kind === 'replay_item') {
+      earlier(events, r.event_id, 'event', e);
+      if (r.kind === 'replay_item' || r.replay_id !== null) earlier(replays, r.replay_id, 'replay', e);
+      if (r.kind === 'attempt') {
+        const key = `${String(r.event_id)} ${String(r.attempt_number)}`;
+        if (attempts.has(key)) fail('cross_record', `entry ${e.index}: attempt ${String(r.attempt_number)} of event ${String(r.event_id)} again`);
+        attempts.add(key);
+      }
+    }
+  }
 }
 
 export interface EventProofOptions extends WitnessPolicy {
@@ -811,7 +993,7 @@ export interface VerifiedEventProof {
  * §10 "Check an event" for the body of GET /v1/events/:id/proof: check `event_id` (against the requested
  * id, if given), open the checkpoint (log key + optional witness policy), check the §9 rules (ascending
  * unique indices, kinds event / attempt / replay_item, exactly one event entry), then for every entry
- * kind = record.kind, record.event_id = event_id, and its inclusion proof (§7.1) against the checkpoint's
+ * kind = record.kind, the record follows §5 and names the event (§5.1), the event entry comes first, and its inclusion proof (§7.1) against the checkpoint's
  * size and root. Optionally check the payload and a receipt. (Step 4, consistency with an earlier
  * checkpoint, is `verifyConsistency`.)
  */
@@ -836,7 +1018,7 @@ export function verifyEventProof(proofJson: string | unknown, vkey: string | Ver
     previousIndex = entry.index;
     if (!(EVENT_PROOF_KINDS as readonly string[]).includes(entry.kind))
       fail('bad_entry', `entries[${i}] is a ${entry.kind}, which an event proof does not hold`);
-    const id = entry.record.event_id;
+    const id = eventNamedBy(entry.record);
     if (id !== eventId) fail('wrong_event', `entries[${i}] names event ${String(id)}, not ${eventId}`);
     const h = leafHash(entry.record);
     try {
@@ -848,6 +1030,7 @@ export function verifyEventProof(proofJson: string | unknown, vkey: string | Ver
   });
   const events = out.filter((e) => e.kind === 'event').map((e) => e.record);
   if (events.length !== 1) fail('no_event_entry', `${events.length} entries of kind "event", not exactly one`);
+  if (out[0]!.kind !== 'event') fail('cross_record', `entry ${out[0]!.index} names the event before its event entry (§10)`);
   if (options.payload !== undefined) {
     const digest = payloadSha256(options.payload);
     if (!events.every((r) => r.payload_sha256 === digest)) fail('payload_mismatch', 'payload does not match payload_sha256');
