@@ -20,10 +20,17 @@ export interface NewEvent {
 export interface IdempotentMatch {
   eventId: string;
   payloadSha256: string;
+  /** When the event was stored, to the millisecond (what a receipt states). */
   receivedAt: Date;
 }
 
-export type AppendResult = { appended: true; eventId: string } | { appended: false; existing: IdempotentMatch };
+export type AppendResult = { appended: true; eventId: string; receivedAt: Date } | { appended: false; existing: IdempotentMatch };
+
+/**
+ * The receive time to the millisecond as Postgres truncates it: pg's own parsing of microseconds goes
+ * through floating point and can land a millisecond short.
+ */
+const RECEIVED_MS = `to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 export interface AttemptRecord {
   eventId: string;
@@ -85,7 +92,7 @@ export function isCausedByRow(error: unknown): boolean {
 
 @Injectable()
 export class EventLogRepository {
-  private readonly appends = new GroupCommit<NewEvent & { id: string }, boolean>((events) => this.insertBatch(events), GROUP_COMMIT);
+  private readonly appends = new GroupCommit<NewEvent & { id: string }, Date | undefined>((events) => this.insertBatch(events), GROUP_COMMIT);
 
   constructor(
     private readonly db: DataSource,
@@ -99,27 +106,27 @@ export class EventLogRepository {
    */
   async append(event: NewEvent): Promise<AppendResult> {
     const eventId = randomUUID();
-    let appended: boolean;
+    let receivedAt: Date | undefined;
     try {
-      appended = await this.appends.submit({ ...event, id: eventId });
+      receivedAt = await this.appends.submit({ ...event, id: eventId });
     } catch (error) {
       // Validation should have refused it; if Postgres still did, only this request fails, with a 400.
       if (isCausedByRow(error)) throw unstorableEvent(event);
       throw error;
     }
-    if (appended) return { appended: true, eventId };
+    if (receivedAt) return { appended: true, eventId, receivedAt };
     return { appended: false, existing: await this.findByIdempotencyKey(event.partnerId, event.idempotencyKey!) };
   }
 
   /**
    * One statement, so one implicit transaction: the events and their queue rows; once it has committed,
-   * a NOTIFY wakes other gateway processes (see NotificationSender). Returns, per event, whether it was
-   * inserted (false: its idempotency key was taken, by an earlier request or by another event of the
-   * same batch).
+   * a NOTIFY wakes other gateway processes (see NotificationSender). Returns, per event, when it was
+   * stored, or undefined when it was not (its idempotency key was taken, by an earlier request or by
+   * another event of the same batch).
    */
-  private async insertBatch(events: (NewEvent & { id: string })[]): Promise<boolean[]> {
+  private async insertBatch(events: (NewEvent & { id: string })[]): Promise<(Date | undefined)[]> {
     const column = <T>(pick: (event: NewEvent & { id: string }) => T) => events.map(pick);
-    const rows: { event_id: string; account_id: string }[] = await this.db.query(
+    const rows: { event_id: string; account_id: string; received_ms: string }[] = await this.db.query(
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[])
                   WITH ORDINALITY AS t(id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id, ord)
@@ -129,13 +136,13 @@ export class EventLogRepository {
          SELECT id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id
            FROM input ORDER BY ord
          ON CONFLICT (partner_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING id, account_id
+         RETURNING id, account_id, ${RECEIVED_MS} AS received_ms
        ), queued AS (
          INSERT INTO event_status (event_id, account_id, status, next_attempt_at)
          SELECT id, account_id, 'queued', now() FROM inserted
          RETURNING event_id, account_id
        )
-       SELECT event_id, account_id FROM queued`,
+       SELECT q.event_id, q.account_id, i.received_ms FROM queued q JOIN inserted i ON i.id = q.event_id`,
       [
         column((e) => e.id),
         column((e) => e.partnerId),
@@ -148,16 +155,16 @@ export class EventLogRepository {
       ],
     );
     for (const accountId of new Set(rows.map((row) => row.account_id))) this.notifications.send(QUEUED_CHANNEL, accountId);
-    const inserted = new Set(rows.map((row) => row.event_id));
-    return events.map((event) => inserted.has(event.id));
+    const inserted = new Map(rows.map((row) => [row.event_id, new Date(row.received_ms)]));
+    return events.map((event) => inserted.get(event.id));
   }
 
   private async findByIdempotencyKey(partnerId: string, key: string): Promise<IdempotentMatch> {
     const [row] = await this.db.query(
-      `SELECT id, payload_sha256, received_at FROM bulletin_events WHERE partner_id = $1 AND idempotency_key = $2`,
+      `SELECT id, payload_sha256, ${RECEIVED_MS} AS received_ms FROM bulletin_events WHERE partner_id = $1 AND idempotency_key = $2`,
       [partnerId, key],
     );
-    return { eventId: row.id, payloadSha256: row.payload_sha256, receivedAt: row.received_at };
+    return { eventId: row.id, payloadSha256: row.payload_sha256, receivedAt: new Date(row.received_ms) };
   }
 
   /**

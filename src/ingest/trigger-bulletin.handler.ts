@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
-import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
 import { RejectionLog } from '../rejections/rejection-log.js';
+import { payloadSha256 as payloadSha256Of } from '../transparency/leaf.js';
+import { signReceipt } from '../transparency/receipt.js';
 import { GatewayError } from '../common/gateway.error.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
@@ -38,7 +38,7 @@ export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCo
   async execute(command: TriggerBulletinCommand): Promise<TriggerReply> {
     const accountId = this.permittedAccount(command);
     const payload = await this.validOrRejected(command, accountId);
-    const payloadSha256 = createHash('sha256').update(canonicalize(payload)!).digest('hex');
+    const payloadSha256 = payloadSha256Of(payload);
     const appended = await this.appendedOrRejected(command, accountId, {
       partnerId: command.principal.partnerId,
       accountId,
@@ -47,10 +47,15 @@ export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCo
       idempotencyKey: command.idempotencyKey,
       requestId: command.requestId,
     });
-    if (!appended.appended) return this.replayStoredOutcome(appended.existing, payloadSha256);
+    if (!appended.appended) {
+      const { existing } = appended;
+      return this.withReceipt(await this.replayStoredOutcome(existing, payloadSha256), existing);
+    }
     this.metrics.eventAccepted(accountId);
+    return this.withReceipt(await this.replyOnceSent(command, accountId, appended.eventId), { ...appended, payloadSha256 });
+  }
 
-    const { eventId } = appended;
+  private async replyOnceSent(command: TriggerBulletinCommand, accountId: string, eventId: string): Promise<TriggerReply> {
     const waitMs = this.config.dispatch.syncWaitMs;
     if (command.respondAsync || waitMs === 0) {
       this.eventBus.publish(new BulletinAcceptedEvent(eventId, accountId));
@@ -62,6 +67,17 @@ export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCo
     await wait.done;
     const outcome = await this.eventLog.currentOutcome(eventId);
     return outcome ? replyForOutcome(outcome) : queuedReply(eventId);
+  }
+
+  /**
+   * Every answer about a stored event carries the log's signed promise that it is in the log with this
+   * payload (docs/audit-format.md §8), which the partner can later redeem with the event's proof.
+   */
+  private withReceipt(reply: TriggerReply, stored: { eventId: string; payloadSha256: string; receivedAt: Date }): TriggerReply {
+    const { signer, origin } = this.config.auditLog;
+    if (!signer) return reply;
+    const receipt = signReceipt({ origin, eventId: stored.eventId, payloadSha256: stored.payloadSha256, receivedAt: stored.receivedAt }, signer);
+    return { ...reply, body: { ...reply.body, receipt } };
   }
 
   /** An event Postgres refused after validation passed is refused, and logged, like any invalid body. */

@@ -39,6 +39,12 @@ const CLEVERTAP_ERROR_SCHEMA: SchemaObject = {
     error: { type: 'string' },
     code: { type: 'integer', description: 'Equals the HTTP status for errors raised by the gateway' },
     event_id: { type: 'string', format: 'uuid', description: 'Present when the event was logged and CleverTap gave this answer' },
+    receipt: {
+      type: 'string',
+      description:
+        "The log's signed promise that this event, with this payload digest, is in the audit log: a C2SP signed note " +
+        '(docs/audit-format.md §8). Present when the gateway has an audit signing key; redeem it later with GET /v1/events/{id}/proof.',
+    },
   },
 };
 
@@ -50,6 +56,12 @@ const ACCEPTED_SCHEMA: SchemaObject = {
     targets: { type: 'integer', description: 'Bulletins sent for the business event (status success)' },
     error: { type: 'string' },
     event_id: { type: 'string', format: 'uuid' },
+    receipt: {
+      type: 'string',
+      description:
+        "The log's signed promise that this event, with this payload digest, is in the audit log: a C2SP signed note " +
+        '(docs/audit-format.md §8). Present when the gateway has an audit signing key; redeem it later with GET /v1/events/{id}/proof.',
+    },
   },
 };
 

@@ -4,6 +4,7 @@ import { openCheckpoint } from '../../src/transparency/checkpoint.js';
 import { cosignCheckpoint, generateWitnessKey, parseWitnessSigner, parseWitnessVerifier } from '../../src/transparency/cosignature.js';
 import { recordLeafHash } from '../../src/transparency/leaf.js';
 import { rootOf, verifyConsistency, verifyInclusion } from '../../src/transparency/merkle.js';
+import { openReceipt } from '../../src/transparency/receipt.js';
 import { parseVerifierKey } from '../../src/transparency/signed-note.js';
 import { sealedAndSigned, signingLog, TEST_ORIGIN } from '../support/audit-log-keys.js';
 import { bearer, bulletin, raise } from '../support/fixtures.js';
@@ -120,6 +121,30 @@ describe('the transparency log, live', () => {
     expect(rootOf(lines.map((line) => recordLeafHash(line.record)))).toEqual(cp.rootHash);
     const middle = (await get(`/v1/audit/entries?from=2&to=4`).expect(200)).text.trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(middle).toEqual(lines.slice(2, 4));
+  });
+
+  it('answers every stored event with a signed receipt that the event\'s proof later redeems', async () => {
+    const send = () =>
+      request(gateway.http)
+        .post('/1/targets/trigger.json')
+        .set(gateway.partnerHeaders(partner))
+        .set('Idempotency-Key', '"receipt-test"')
+        .send(bulletin({ name: 'with a receipt' }));
+    const first = await send().expect(200);
+    const receipt = openReceipt(first.body.receipt, logVerifier);
+    expect(receipt).toMatchObject({ origin: TEST_ORIGIN, eventId: first.body.event_id });
+    // The same promise again for the same stored event when the partner retries.
+    const again = await send().expect(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.receipt).toBe(first.body.receipt);
+
+    await sealedAndSigned(gateway, TreeSealer);
+    const proof = (await get(`/v1/events/${first.body.event_id}/proof`, partner).expect(200)).body;
+    const cp = openCheckpoint(proof.checkpoint, logVerifier).checkpoint;
+    const event = proof.entries.find((entry: { kind: string }) => entry.kind === 'event');
+    expect(verifyInclusion(event.index, cp.size, recordLeafHash(event.record), fromBase64(event.inclusion), cp.rootHash)).toBe(true);
+    expect(event.record.payload_sha256).toBe(receipt.payloadSha256);
+    expect(event.record.received_at.slice(0, 23)).toBe(receipt.receivedAt.toISOString().slice(0, 23)); // to the millisecond
   });
 
   it.each([
