@@ -344,7 +344,7 @@ describe('hostile input (issue #15 findings)', () => {
             terminated = true;
             response.pause();
             void gateway
-              .sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%audit_chain c ON%' AND pid <> pg_backend_pid()`)
+              .sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%LEFT JOIN audit_leaves l ON l.kind = ''event''%' AND pid <> pg_backend_pid()`)
               .then(() => response.resume());
           });
           response.on('end', () => resolve(body));
