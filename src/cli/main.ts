@@ -179,13 +179,22 @@ program
 
 program
   .command('verify-export')
-  .description('check an NDJSON export offline: no database needed')
+  .description('check an NDJSON export offline against the log key you pinned: no database needed; fails closed')
   .argument('<file>')
-  .option('--public-key <key>', "the log's verifier key you trust (shown by audit:keygen; or an earlier version's base64 key); without it, any signature is checked against the key in the file")
-  .action(async (file: string, options: { publicKey?: string }) => {
-    const result = await verifyExportFile(file, exportPublicKeyOf(options.publicKey));
-    console.log(result.ok ? `export intact: ${result.lines} lines${result.signed ? ', signature valid' : ', not signed'}` : `EXPORT INVALID: ${result.problem}`);
-    process.exitCode = result.ok ? 0 : 1;
+  .option('--verifier-key <vkey>', "the log's verifier key you trust (from audit:keygen, obtained out of band)")
+  .option('--public-key <key>', 'the same, under its earlier name (or an earlier version\'s base64 key)')
+  .action(async (file: string, options: { verifierKey?: string; publicKey?: string }) => {
+    const pinned = options.verifierKey ?? options.publicKey;
+    // A key found in the file proves nothing about who wrote it: without a pinned key there is no check.
+    if (!pinned) program.error('--verifier-key is required: the log\'s verifier key you trust, obtained out of band');
+    const result = await verifyExportFile(file, exportPublicKeyOf(pinned));
+    const verdict = !result.ok
+      ? `EXPORT INVALID: ${result.problem}`
+      : result.signed
+        ? `export intact: ${result.lines} lines, signature valid`
+        : 'EXPORT INVALID: the export is not signed, so it proves nothing (export from a gateway with AUDIT_SIGNING_KEY)';
+    console.log(verdict);
+    process.exitCode = result.ok && result.signed ? 0 : 1;
   });
 
 program

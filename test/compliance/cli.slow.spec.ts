@@ -142,7 +142,7 @@ describe('the bulletin-gateway CLI', () => {
       writeFileSync(file, bytes);
     };
 
-    it('exports NDJSON that verifies offline, and fails once one byte of it changes', async () => {
+    it('exports NDJSON; verify-export fails closed without a pinned key, and on an unsigned export', async () => {
       const file = join(workDir, 'events.ndjson');
       const exported = await cli(['export', '--format', 'ndjson', '--out', file]);
       expect(exported.code).toBe(0);
@@ -150,12 +150,11 @@ describe('the bulletin-gateway CLI', () => {
       const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
       expect(lines.filter((line) => line.type === 'event').map((line) => line.id)).toEqual(expect.arrayContaining(events));
 
-      const intact = await cli(['verify-export', file]);
-      expect(intact).toMatchObject({ code: 0, stdout: expect.stringContaining('export intact') });
-
-      flipOneByte(file, 'CLI second');
-      const tampered = await cli(['verify-export', file]);
-      expect(tampered).toMatchObject({ code: 1, stdout: expect.stringContaining('EXPORT INVALID') });
+      const unpinned = await cli(['verify-export', file]);
+      expect(unpinned).toMatchObject({ code: 1, stderr: expect.stringContaining('--verifier-key is required') });
+      const keygen = JSON.parse((await cli(['audit:keygen', '--name', 'cli.example', '--json'])).stdout);
+      const unsigned = await cli(['verify-export', file, '--verifier-key', keygen.verifier_key]);
+      expect(unsigned).toMatchObject({ code: 1, stdout: expect.stringContaining('EXPORT INVALID: the export is not signed') });
     });
 
     it('audit:keygen prints a signed-note key pair, exactly {"signing_key", "verifier_key"} with --json', async () => {
@@ -178,10 +177,12 @@ describe('the bulletin-gateway CLI', () => {
         AUDIT_STATE_DIR: mkdtempSync(join(tmpdir(), 'bg-cli-state-')),
       });
       expect(exported).toMatchObject({ code: 0, stdout: expect.stringContaining('(signed)') });
-      expect(await cli(['verify-export', file, '--public-key', publicKey])).toMatchObject({ code: 0, stdout: expect.stringContaining('signature valid') });
-      expect((await cli(['verify-export', file, '--public-key', other])).code).toBe(1);
+      expect(await cli(['verify-export', file, '--verifier-key', publicKey])).toMatchObject({ code: 0, stdout: expect.stringContaining('signature valid') });
+      expect(await cli(['verify-export', file, '--public-key', publicKey])).toMatchObject({ code: 0 }); // the option's earlier name
+      expect((await cli(['verify-export', file, '--verifier-key', other])).code).toBe(1);
       flipOneByte(file, 'CLI first');
-      expect((await cli(['verify-export', file, '--public-key', publicKey])).code).toBe(1);
+      const tampered = await cli(['verify-export', file, '--verifier-key', publicKey]);
+      expect(tampered).toMatchObject({ code: 1, stdout: expect.stringContaining('EXPORT INVALID') });
     });
 
     it('exports CSV with the same filters', async () => {
