@@ -104,6 +104,9 @@ describe('deploy/ queries only what the gateway exports', () => {
         'BulletinGatewayQueueTooOld',
         'BulletinGatewayUncertainEventsParked',
         'BulletinGatewayDatabaseDown',
+        'BulletinGatewayAuditSignerRefusing',
+        'BulletinGatewayAuditSealingStalled',
+        'BulletinGatewayAuditCheckpointsStalled',
       ]),
     );
   });
