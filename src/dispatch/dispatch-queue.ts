@@ -28,6 +28,15 @@ export interface ClaimedEvent {
 /** `blocked`: the account's circuit is not closed, so only a probe admitted by AccountCircuit may start. */
 export type StartResult = { started: true; event: ClaimedEvent } | { started: false; reason: 'blocked' | 'lost' };
 
+/** One account's pending events as the whole fleet sees them. */
+export interface AccountBacklog {
+  accountId: string;
+  queueDepth: number;
+  /** Leases held now, across every gateway process. */
+  inFlight: number;
+  oldestQueuedAgeSeconds: number;
+}
+
 /** The dispatch queue is the `event_status` projection: due rows are reserved, then started one by one. */
 @Injectable()
 export class DispatchQueue {
@@ -134,5 +143,23 @@ export class DispatchQueue {
         WHERE s.event_id = r.event_id AND s.lease_owner IS NULL AND s.lease_expires_at = r.reservation`,
       [reserved.map((event) => event.eventId), reserved.map((event) => event.reservation)],
     );
+  }
+
+  async backlogs(): Promise<AccountBacklog[]> {
+    const rows: { account_id: string; queue_depth: number; in_flight: number; oldest: number }[] = await this.db.query(
+      `SELECT s.account_id,
+              count(*)::int AS queue_depth,
+              count(*) FILTER (WHERE s.lease_owner IS NOT NULL AND s.lease_expires_at > now())::int AS in_flight,
+              extract(epoch FROM now() - min(e.received_at))::float AS oldest
+         FROM event_status s JOIN bulletin_events e ON e.id = s.event_id
+        WHERE s.status IN ('queued', 'retrying')
+        GROUP BY s.account_id`,
+    );
+    return rows.map((row) => ({
+      accountId: row.account_id,
+      queueDepth: row.queue_depth,
+      inFlight: row.in_flight,
+      oldestQueuedAgeSeconds: row.oldest,
+    }));
   }
 }

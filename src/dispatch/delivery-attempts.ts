@@ -1,23 +1,32 @@
-import { Inject, Logger } from '@nestjs/common';
-import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { CleverTapAccount, GatewayConfig } from '../config/gateway-config.js';
 import { EventLogRepository } from '../event-log/event-log.repository.js';
-import type { AttemptTrigger } from '../event-log/event-status.js';
+import type { AttemptOutcome, AttemptTrigger } from '../event-log/event-status.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { AccountCircuit } from './account-circuit.js';
 import { type AttemptVerdict, judgeUpstreamResult, nextStep } from './attempt-verdict.js';
 import { BulletinDispatchedEvent } from './bulletin-dispatched.event.js';
 import { CleverTapClient } from './clevertap-client.js';
-import { DispatchBulletinCommand } from './dispatch-bulletin.command.js';
 import type { ClaimedEvent } from './dispatch-queue.js';
 
 const RECORD_RETRY_MS = 500;
 const UNIQUE_VIOLATION = '23505';
 
-@CommandHandler(DispatchBulletinCommand)
-export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletinCommand> {
-  private readonly logger = new Logger(DispatchBulletinHandler.name);
+/**
+ * One attempt in motion. `answered` settles as soon as CleverTap has answered (or failed to), before
+ * the outcome is written, so the account's slot may carry its next request while `recorded` runs.
+ */
+export interface AttemptRun {
+  answered: Promise<AttemptOutcome>;
+  recorded: Promise<void>;
+}
+
+/** Sends one started event to CleverTap and appends what happened. */
+@Injectable()
+export class DeliveryAttempts {
+  private readonly logger = new Logger(DeliveryAttempts.name);
   private readonly accounts: Map<string, CleverTapAccount>;
 
   constructor(
@@ -31,26 +40,42 @@ export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletin
     this.accounts = new Map(config.accounts.map((account) => [account.id, account]));
   }
 
-  async execute({ event, leaseOwner, probe, upstreamDone }: DispatchBulletinCommand): Promise<void> {
+  /** `probe`: this attempt tests whether an open circuit may close. */
+  run(event: ClaimedEvent, leaseOwner: string, probe: boolean): AttemptRun {
     const startedAt = new Date();
-    const { verdict, latencyMs } = await this.attempt(event);
-    upstreamDone(verdict.outcome);
+    const attempted = this.attempt(event);
+    const answered = attempted.then(({ verdict }) => verdict.outcome);
+    const recorded = attempted.then(({ verdict, latencyMs }) => this.record(event, leaseOwner, probe, verdict, startedAt, latencyMs));
+    recorded.catch(() => undefined); // the caller awaits it; until then it is not an unhandled rejection
+    return { answered, recorded };
+  }
+
+  private async record(
+    event: ClaimedEvent,
+    leaseOwner: string,
+    probe: boolean,
+    verdict: AttemptVerdict,
+    startedAt: Date,
+    latencyMs: number,
+  ): Promise<void> {
     const step = nextStep(verdict, event.transientFailures, this.config.dispatch);
-    await this.recordDespiteOutage(startedAt, () => this.eventLog.recordAttempt(
-      {
-        eventId: event.eventId,
-        attemptNumber: event.attempts + 1,
-        trigger: triggerOf(event),
-        replayId: event.nextTrigger === 'replay' ? event.replayId : null,
-        ...verdict,
-        resultingStatus: step.status,
-        nextAttemptAt: step.nextAttemptAt,
-        transientFailures: step.transientFailures,
-        startedAt,
-        latencyMs,
-      },
-      leaseOwner,
-    ));
+    await this.recordDespiteOutage(startedAt, () =>
+      this.eventLog.recordAttempt(
+        {
+          eventId: event.eventId,
+          attemptNumber: event.attempts + 1,
+          trigger: triggerOf(event),
+          replayId: event.nextTrigger === 'replay' ? event.replayId : null,
+          ...verdict,
+          resultingStatus: step.status,
+          nextAttemptAt: step.nextAttemptAt,
+          transientFailures: step.transientFailures,
+          startedAt,
+          latencyMs,
+        },
+        leaseOwner,
+      ),
+    );
     this.metrics.attemptRecorded(event.accountId, verdict.outcome, step.status);
     if (!event.abandonedByDeadProcess) await this.circuit.record(event.accountId, verdict.outcome, probe);
     else if (probe) await this.circuit.releaseProbe(event.accountId);
