@@ -1,7 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
+import { GATEWAY_CONFIG } from '../config/config.module.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { NotificationSender } from '../database/notification-sender.js';
 import type { BulletinPayload } from '../event-log/bulletin-payload.js';
-import type { AttemptTrigger, EventStatus } from '../event-log/event-status.js';
+import { OUTCOME_CHANNEL } from '../event-log/event-log.repository.js';
+import type { AttemptOutcome, AttemptTrigger, EventStatus } from '../event-log/event-status.js';
+import { StatementBatch } from './statement-batch.js';
 
 /**
  * An event this process holds. Until `start` succeeds it is only reserved: the row carries a lease with
@@ -28,6 +35,52 @@ export interface ClaimedEvent {
 /** `blocked`: the account's circuit is not closed, so only a probe admitted by AccountCircuit may start. */
 export type StartResult = { started: true; event: ClaimedEvent } | { started: false; reason: 'blocked' | 'lost' };
 
+/** One attempt as the log keeps it, and the event's next state. */
+export interface AttemptRecord {
+  eventId: string;
+  accountId: string;
+  attemptNumber: number;
+  trigger: AttemptTrigger;
+  /** The replay that caused this attempt, if any. */
+  replayId: string | null;
+  outcome: AttemptOutcome;
+  resultingStatus: EventStatus;
+  httpStatus?: number;
+  clevertapStatus?: string;
+  targets?: number;
+  error?: string;
+  errorCode?: string;
+  startedAt: Date;
+  latencyMs: number;
+  nextAttemptAt?: Date;
+  transientFailures: number;
+  /** CleverTap answered this request: the account's circuit closes if it was not. */
+  closesCircuit: boolean;
+}
+
+type Step = { kind: 'start'; event: ClaimedEvent; probe: boolean } | { kind: 'record'; attempt: AttemptRecord };
+type StepResult = StartResult | boolean;
+
+interface ReservedRow {
+  event_id: string;
+  account_id: string;
+  status: EventStatus;
+  attempts: number;
+  transient_failures: number;
+  payload: BulletinPayload;
+  next_trigger: AttemptTrigger | null;
+  replay_id: string | null;
+  next_attempt_at: Date;
+  reservation: string;
+  abandoned: boolean;
+}
+
+/**
+ * Starts and records of every slot are written in statements of up to this many; two may run at once
+ * so that a slot whose answer has come does not wait for a whole batch in flight before its own.
+ */
+const STEP_BATCH = { maxBatch: 500, maxInFlight: 2 };
+
 /** One account's pending events as the whole fleet sees them. */
 export interface AccountBacklog {
   accountId: string;
@@ -37,18 +90,33 @@ export interface AccountBacklog {
   oldestQueuedAgeSeconds: number;
 }
 
-/** The dispatch queue is the `event_status` projection: due rows are reserved, then started one by one. */
+/**
+ * The dispatch queue is the `event_status` projection: due rows are reserved, then started one by one
+ * just before their request leaves, then settled by the attempt's record. Starts and records of all
+ * slots are grouped: one statement and one commit for all of those of a moment.
+ */
 @Injectable()
 export class DispatchQueue {
-  constructor(private readonly db: DataSource) {}
+  /** This process, as the owner of the leases it takes. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly steps = new StatementBatch<Step, StepResult>((steps) => this.writeSteps(steps), STEP_BATCH);
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly notifications: NotificationSender,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.leaseMs = config.dispatch.leaseMs;
+  }
 
   /**
    * Reserves up to `limit` due events of the account, oldest first, in one query. An event whose owned
    * lease expired is leased to this process at once (it was perhaps sent, and is only to be recorded as
    * such): a mere reservation would erase that evidence if this process died too.
    */
-  async reserve(accountId: string, owner: string, leaseMs: number, limit: number): Promise<ClaimedEvent[]> {
-    const [rows] = await this.db.query(
+  async reserve(accountId: string, limit: number): Promise<ClaimedEvent[]> {
+    const [rows]: [ReservedRow[], number] = await this.db.query(
       `WITH due AS (
          SELECT event_id, lease_owner AS previous_owner FROM event_status
           WHERE account_id = $1 AND status IN ('queued', 'retrying') AND next_attempt_at <= now()
@@ -64,10 +132,10 @@ export class DispatchQueue {
         WHERE s.event_id = due.event_id AND e.id = s.event_id
        RETURNING s.event_id, s.account_id, s.status, s.attempts, s.transient_failures, e.payload, s.next_trigger, s.replay_id,
                  s.next_attempt_at, s.lease_expires_at::text AS reservation, due.previous_owner IS NOT NULL AS abandoned`,
-      [accountId, owner, leaseMs, limit],
+      [accountId, this.owner, this.leaseMs, limit],
     );
     // RETURNING has no order; the queue's is next_attempt_at (a stable sort keeps ties as they came).
-    return (rows as Record<string, any>[])
+    return rows
       .sort((a, b) => a.next_attempt_at.getTime() - b.next_attempt_at.getTime())
       .map((row) => ({
         eventId: row.event_id,
@@ -84,54 +152,25 @@ export class DispatchQueue {
   }
 
   /**
-   * Turns a reservation into this process's lease just before the request goes out, in one round trip
-   * that also checks the account's circuit (what AccountCircuit.admit does when it is closed). A probe
-   * was admitted already, so it skips that check. `lost`: the reservation expired and someone else took
-   * the event, or it is no longer due; the caller moves on to the next one.
+   * Turns a reservation into this process's lease just before the request goes out; the same statement
+   * checks the account's circuit (what AccountCircuit.admit does when it is closed). A probe was
+   * admitted already, so it skips that check. `lost`: the reservation expired and someone else took the
+   * event, or it is no longer due; the caller moves on to the next one.
    */
-  async start(event: ClaimedEvent, owner: string, leaseMs: number, probe: boolean): Promise<StartResult> {
-    const [row] = await this.db.query(
-      `WITH circuit AS (
-         SELECT EXISTS (SELECT 1 FROM account_circuits WHERE account_id = $2 AND state <> 'closed') AS blocked
-       ), started AS (
-         UPDATE event_status s
-            SET lease_owner = $3, lease_expires_at = now() + make_interval(secs => $4 / 1000.0)
-           FROM circuit
-          WHERE s.event_id = $1 AND s.lease_owner IS NULL AND s.lease_expires_at = $5::timestamptz
-            AND s.status IN ('queued', 'retrying') AND ($6 OR NOT circuit.blocked)
-         RETURNING s.status, s.attempts, s.transient_failures, s.next_trigger, s.replay_id
-       )
-       SELECT circuit.blocked, started.* FROM circuit LEFT JOIN started ON true`,
-      [event.eventId, event.accountId, owner, leaseMs, event.reservation, probe],
-    );
-    if (row.status === null) return { started: false, reason: row.blocked && !probe ? 'blocked' : 'lost' };
-    // The row as it is now: only a lease owner changes these, but the reservation may be old.
-    return {
-      started: true,
-      event: {
-        ...event,
-        status: row.status,
-        attempts: row.attempts,
-        transientFailures: row.transient_failures,
-        nextTrigger: row.next_trigger,
-        replayId: row.replay_id,
-      },
-    };
+  start(event: ClaimedEvent, probe: boolean): Promise<StartResult> {
+    return this.steps.submit({ kind: 'start', event, probe }) as Promise<StartResult>;
   }
 
   /**
-   * Turns a started event that was not sent back into a reservation of this process (a new one, as
-   * reservations are told apart by their expiry). Undefined when the lease is no longer this process's.
+   * Appends an attempt and moves the projection, only while this process still holds the event: a
+   * dispatcher whose lease expired (and was re-claimed) cannot overwrite the newer claim's state. False
+   * when nothing was written (the attempt was recorded already, or the lease is gone).
    */
-  async unstart(event: ClaimedEvent, owner: string, leaseMs: number): Promise<ClaimedEvent | undefined> {
-    const [rows] = await this.db.query(
-      `UPDATE event_status
-          SET lease_owner = NULL, lease_expires_at = now() + make_interval(secs => $3 / 1000.0)
-        WHERE event_id = $1 AND lease_owner = $2 AND status IN ('queued', 'retrying')
-       RETURNING lease_expires_at::text AS reservation`,
-      [event.eventId, owner, leaseMs],
-    );
-    return rows.length > 0 ? { ...event, reservation: rows[0].reservation } : undefined;
+  async record(attempt: AttemptRecord): Promise<boolean> {
+    const recorded = (await this.steps.submit({ kind: 'record', attempt })) as boolean;
+    // The wake-up for waiting sync requests follows the commit (see NotificationSender).
+    this.notifications.send(OUTCOME_CHANNEL, attempt.eventId);
+    return recorded;
   }
 
   /** Hands unstarted reservations back at once (shutdown), rather than when they expire. */
@@ -143,6 +182,115 @@ export class DispatchQueue {
         WHERE s.event_id = r.event_id AND s.lease_owner IS NULL AND s.lease_expires_at = r.reservation`,
       [reserved.map((event) => event.eventId), reserved.map((event) => event.reservation)],
     );
+  }
+
+  /**
+   * One statement, so one commit, for the steps of a moment. Records go first: an attempt row conflicts
+   * only with itself (a retry after a commit whose acknowledgement was lost), and then neither it nor the
+   * projection is written again. Starts see the circuits as they were before this statement.
+   */
+  private async writeSteps(steps: Step[]): Promise<StepResult[]> {
+    const records = steps.flatMap((step) => (step.kind === 'record' ? [step.attempt] : []));
+    const starts = steps.flatMap((step) => (step.kind === 'start' ? [step] : []));
+    const column = <T>(pick: (attempt: AttemptRecord) => T) => records.map(pick);
+    const rows: { kind: 'record' | 'start'; event_id: string; blocked: boolean | null; status: EventStatus | null;
+      attempts: number | null; transient_failures: number | null; next_trigger: AttemptTrigger | null; replay_id: string | null }[] =
+      await this.db.query(
+      `WITH rec AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[],
+                              $9::text[], $10::text[], $11::timestamptz[], $12::int[], $13::timestamptz[], $14::uuid[],
+                              $15::int[], $16::text[], $17::bool[])
+           AS r(event_id, attempt_number, trigger, outcome, resulting_status, http_status, clevertap_status, targets,
+                error, error_code, started_at, latency_ms, next_attempt_at, replay_id, transient_failures, account_id, closes)
+       ), attempt AS (
+         INSERT INTO dispatch_attempts
+           (event_id, attempt_number, trigger, outcome, resulting_status, http_status, clevertap_status, targets,
+            error, error_code, started_at, latency_ms, next_attempt_at, replay_id)
+         SELECT event_id, attempt_number, trigger, outcome, resulting_status, http_status, clevertap_status, targets,
+                error, error_code, started_at, latency_ms, next_attempt_at, replay_id
+           FROM rec
+         ON CONFLICT (event_id, attempt_number) DO NOTHING
+         RETURNING event_id
+       ), projected AS (
+         UPDATE event_status s
+            SET status = rec.resulting_status, attempts = rec.attempt_number, transient_failures = rec.transient_failures,
+                next_attempt_at = rec.next_attempt_at, next_trigger = NULL, lease_owner = NULL, lease_expires_at = NULL,
+                updated_at = now()
+           FROM rec JOIN attempt ON attempt.event_id = rec.event_id
+          WHERE s.event_id = rec.event_id AND s.lease_owner = $18
+         RETURNING s.event_id
+       ), closed AS (
+         UPDATE account_circuits c
+            SET state = 'closed', consecutive_failures = 0, reason = NULL, open_until = NULL, probe_expires_at = NULL,
+                updated_at = now()
+          WHERE c.account_id IN (SELECT account_id FROM rec WHERE closes)
+            AND (c.state <> 'closed' OR c.consecutive_failures <> 0)
+         RETURNING c.account_id
+       ), st AS (
+         SELECT * FROM unnest($19::uuid[], $20::text[], $21::timestamptz[], $22::bool[]) AS t(event_id, account_id, reservation, probe)
+       ), gate AS (
+         SELECT st.*, EXISTS (SELECT 1 FROM account_circuits c WHERE c.account_id = st.account_id AND c.state <> 'closed') AS blocked
+           FROM st
+       ), started AS (
+         UPDATE event_status s
+            SET lease_owner = $18, lease_expires_at = now() + make_interval(secs => $23 / 1000.0)
+           FROM gate
+          WHERE s.event_id = gate.event_id AND s.lease_owner IS NULL AND s.lease_expires_at = gate.reservation
+            AND s.status IN ('queued', 'retrying') AND (gate.probe OR NOT gate.blocked)
+         RETURNING s.event_id, s.status, s.attempts, s.transient_failures, s.next_trigger, s.replay_id
+       )
+       SELECT 'start' AS kind, gate.event_id::text, gate.blocked, started.status, started.attempts, started.transient_failures,
+              started.next_trigger, started.replay_id
+         FROM gate LEFT JOIN started ON started.event_id = gate.event_id
+       UNION ALL
+       SELECT 'record', event_id::text, NULL, NULL, NULL, NULL, NULL, NULL FROM projected
+       UNION ALL
+       SELECT 'closed', account_id, NULL, NULL, NULL, NULL, NULL, NULL FROM closed`,
+      [
+        column((a) => a.eventId),
+        column((a) => a.attemptNumber),
+        column((a) => a.trigger),
+        column((a) => a.outcome),
+        column((a) => a.resultingStatus),
+        column((a) => a.httpStatus ?? null),
+        column((a) => a.clevertapStatus ?? null),
+        column((a) => a.targets ?? null),
+        column((a) => a.error ?? null),
+        column((a) => a.errorCode ?? null),
+        column((a) => a.startedAt),
+        column((a) => a.latencyMs),
+        column((a) => a.nextAttemptAt ?? null),
+        column((a) => a.replayId),
+        column((a) => a.transientFailures),
+        column((a) => a.accountId),
+        column((a) => a.closesCircuit),
+        this.owner,
+        starts.map((s) => s.event.eventId),
+        starts.map((s) => s.event.accountId),
+        starts.map((s) => s.event.reservation),
+        starts.map((s) => s.probe),
+        this.leaseMs,
+      ],
+    );
+    const recorded = new Set(rows.filter((row) => row.kind === 'record').map((row) => row.event_id));
+    const startRows = new Map(rows.filter((row) => row.kind === 'start').map((row) => [row.event_id, row]));
+    return steps.map((step) => {
+      if (step.kind === 'record') return recorded.has(step.attempt.eventId);
+      const row = startRows.get(step.event.eventId)!;
+      if (row.status === null) return { started: false, reason: row.blocked && !step.probe ? 'blocked' : 'lost' };
+      // The row as it is now: only a lease owner changes these, but the reservation may be old.
+      return {
+        started: true,
+        event: {
+          ...step.event,
+          status: row.status,
+          attempts: row.attempts!,
+          transientFailures: row.transient_failures!,
+          nextTrigger: row.next_trigger,
+          replayId: row.replay_id,
+        },
+      };
+    });
   }
 
   async backlogs(): Promise<AccountBacklog[]> {

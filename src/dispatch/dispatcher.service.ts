@@ -1,6 +1,4 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { DatabaseNotifications } from '../database/database-notifications.js';
@@ -21,8 +19,6 @@ import { SlotLoop, type SlotLoopHost, type SlotLoopServices } from './slot-loop.
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown, SlotLoopHost {
   private readonly logger = new Logger(Dispatcher.name);
-  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  readonly troubles = new Map<string, number>();
   readonly reserved: ReservedEvents;
   private readonly loops = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
@@ -34,7 +30,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    queue: DispatchQueue,
+    private readonly queue: DispatchQueue,
     slots: AccountSlots,
     circuit: AccountCircuit,
     private readonly attempts: DeliveryAttempts,
@@ -42,10 +38,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   ) {
     this.accountIds = new Set(config.accounts.map((account) => account.id));
     this.services = { config, queue, slots, circuit, attempts };
-    const { concurrencyPerAccount, leaseMs } = config.dispatch;
+    const { concurrencyPerAccount } = config.dispatch;
     // Two events per slot: one about to go out, one for when its answer comes, then the next batch.
     this.reserved = new ReservedEvents({
-      reserve: (accountId, limit) => queue.reserve(accountId, this.owner, leaseMs, limit),
+      reserve: (accountId, limit) => queue.reserve(accountId, limit),
       release: (events) => queue.release(events),
       abandoned: (event) => this.recordAbandoned(event),
       batch: 2 * concurrencyPerAccount,
@@ -58,6 +54,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     this.pollTimer = setInterval(() => this.wakeAll(), this.config.dispatch.pollIntervalMs);
     this.pollTimer.unref();
     this.wakeAll();
+  }
+
+  get owner(): string {
+    return this.queue.owner;
   }
 
   get isRunning(): boolean {
@@ -91,7 +91,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
    * is never sent again, and waiting in line could outlast its lease.
    */
   private recordAbandoned(event: ClaimedEvent): void {
-    void this.track(this.attempts.run(event, this.owner, false).recorded, event.accountId);
+    void this.track(this.attempts.run(event, false).recorded, event.accountId);
   }
 
   track(recorded: Promise<void>, accountId: string): Promise<void> {
