@@ -6,6 +6,7 @@ import { CreateAuditVerifications1764187200000 } from './1764187200000-CreateAud
 import { IndexAuditFilters1764190800000 } from './1764190800000-IndexAuditFilters.js';
 import { IndexAuditByStatus1764194400000 } from './1764194400000-IndexAuditByStatus.js';
 import { DropEventStatusForeignKey1764198000000 } from './1764198000000-DropEventStatusForeignKey.js';
+import { TenantDispatch1764201600000 } from './1764201600000-TenantDispatch.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   IndexAuditFilters1764190800000,
   IndexAuditByStatus1764194400000,
   DropEventStatusForeignKey1764198000000,
+  TenantDispatch1764201600000,
 ];

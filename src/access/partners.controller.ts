@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { GatewayError } from '../common/gateway.error.js';
 import { strictValidation } from '../common/query-validation.pipe.js';
 import { AllowRoles, ApiAuthGuard } from './api-auth.guard.js';
 import { KeyAuthenticator } from './key-authenticator.js';
-import { PartnersRepository, type PartnerSummary } from './partners.repository.js';
+import { type PartnerSettings, PartnersRepository, type PartnerSummary } from './partners.repository.js';
 import { ROLES, type Role } from './principal.js';
 
 class CreatePartnerBody {
@@ -17,6 +17,29 @@ class CreatePartnerBody {
   @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @IsNotEmpty({ each: true })
   accounts?: string[];
 }
+
+/** Present and null: back to the gateway's default. Absent: unchanged. */
+class PartnerSettingsBody {
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsInt() @Min(1) @Max(100)
+  weight?: number | null;
+
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsNumber() @Min(0.01) @Max(100_000)
+  rate_limit_per_second?: number | null;
+
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsInt() @Min(1) @Max(1_000_000)
+  rate_limit_burst?: number | null;
+
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsInt() @Min(0) @Max(1_000_000_000)
+  max_backlog?: number | null;
+}
+
+const settingsView = (id: string, settings: PartnerSettings) => ({
+  id,
+  weight: settings.weight,
+  rate_limit_per_second: settings.ratePerSecond,
+  rate_limit_burst: settings.burst,
+  max_backlog: settings.maxBacklog,
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const noSuchPartner = () => new GatewayError('not_found', 404, 'No such active partner');
@@ -52,6 +75,19 @@ export class PartnersController {
     const key = UUID.test(id) ? await this.partners.addKey(id) : undefined;
     if (!key) throw noSuchPartner();
     return { id, key };
+  }
+
+  /** Dispatch weight and ingress limits; they apply to every gateway process within about a second. */
+  @Patch(':id')
+  async updateSettings(@Param('id') id: string, @Body(strictValidation) body: PartnerSettingsBody) {
+    const patch: Partial<PartnerSettings> = {};
+    if (body.weight !== undefined) patch.weight = body.weight;
+    if (body.rate_limit_per_second !== undefined) patch.ratePerSecond = body.rate_limit_per_second;
+    if (body.rate_limit_burst !== undefined) patch.burst = body.rate_limit_burst;
+    if (body.max_backlog !== undefined) patch.maxBacklog = body.max_backlog;
+    const settings = UUID.test(id) ? await this.partners.updateSettings(id, patch) : undefined;
+    if (!settings) throw noSuchPartner();
+    return settingsView(id, settings);
   }
 
   @Post(':id/revoke')

@@ -18,6 +18,14 @@ export interface PartnerSummary {
   revokedAt: string | null;
 }
 
+/** A partner's dispatch weight and ingress limits; null means the gateway's configured default. */
+export interface PartnerSettings {
+  weight: number | null;
+  ratePerSecond: number | null;
+  burst: number | null;
+  maxBacklog: number | null;
+}
+
 /** NOTIFY channel telling every gateway process that keys were revoked or added. */
 export const KEYS_CHANGED_CHANNEL = 'partner_keys_changed';
 
@@ -117,5 +125,38 @@ export class PartnersRepository {
       await tx.query(`SELECT pg_notify('${KEYS_CHANGED_CHANNEL}', $1)`, [partnerId]);
       return count > 0;
     });
+  }
+
+  /** Sets the given settings of an active partner (null resets one to the default); undefined when there is no such partner. */
+  async updateSettings(partnerId: string, patch: Partial<PartnerSettings>): Promise<PartnerSettings | undefined> {
+    const set = (key: keyof PartnerSettings) => (key in patch ? 'true' : 'false');
+    const rows: { dispatch_weight: number | null; rate_per_second: number | null; burst: number | null; max_backlog: number | null }[] =
+      await this.db.query(
+        `INSERT INTO partner_settings AS s (partner_id, dispatch_weight, rate_per_second, burst, max_backlog)
+         SELECT id, $2, $3, $4, $5 FROM partners WHERE id = $1 AND revoked_at IS NULL
+         ON CONFLICT (partner_id) DO UPDATE SET
+           dispatch_weight = CASE WHEN ${set('weight')} THEN EXCLUDED.dispatch_weight ELSE s.dispatch_weight END,
+           rate_per_second = CASE WHEN ${set('ratePerSecond')} THEN EXCLUDED.rate_per_second ELSE s.rate_per_second END,
+           burst = CASE WHEN ${set('burst')} THEN EXCLUDED.burst ELSE s.burst END,
+           max_backlog = CASE WHEN ${set('maxBacklog')} THEN EXCLUDED.max_backlog ELSE s.max_backlog END,
+           updated_at = now()
+         RETURNING dispatch_weight, rate_per_second, burst, max_backlog`,
+        [partnerId, patch.weight ?? null, patch.ratePerSecond ?? null, patch.burst ?? null, patch.maxBacklog ?? null],
+      );
+    if (rows.length === 0) return undefined;
+    const [row] = rows;
+    return { weight: row.dispatch_weight, ratePerSecond: row.rate_per_second, burst: row.burst, maxBacklog: row.max_backlog };
+  }
+
+  /** Every partner's settings that differ from the defaults. */
+  async allSettings(): Promise<Map<string, PartnerSettings>> {
+    const rows: { partner_id: string; dispatch_weight: number | null; rate_per_second: number | null; burst: number | null; max_backlog: number | null }[] =
+      await this.db.query(`SELECT partner_id, dispatch_weight, rate_per_second, burst, max_backlog FROM partner_settings`);
+    return new Map(
+      rows.map((row) => [
+        row.partner_id,
+        { weight: row.dispatch_weight, ratePerSecond: row.rate_per_second, burst: row.burst, maxBacklog: row.max_backlog },
+      ]),
+    );
   }
 }

@@ -15,6 +15,8 @@ export interface CleverTapAccount {
 
 export interface DispatchSettings {
   concurrencyPerAccount: number;
+  /** Slots of an account each lower lane is owed while it has work (see FairShare). */
+  laneShares: { retry: number; replay: number };
   retryScheduleMs: number[];
   upstreamTimeoutMs: number;
   syncWaitMs: number;
@@ -75,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     adminKey: values.GATEWAY_ADMIN_KEY,
     dispatch: {
       concurrencyPerAccount: values.DISPATCH_CONCURRENCY_PER_ACCOUNT,
+      laneShares: { retry: values.RETRY_SLOT_SHARE, replay: values.REPLAY_SLOT_SHARE },
       retryScheduleMs: parseDurationList(values.RETRY_SCHEDULE)!,
       upstreamTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
       syncWaitMs: values.SYNC_WAIT_MS,

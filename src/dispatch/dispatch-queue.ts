@@ -8,6 +8,7 @@ import { NotificationSender } from '../database/notification-sender.js';
 import type { BulletinPayload } from '../event-log/bulletin-payload.js';
 import { OUTCOME_CHANNEL } from '../event-log/event-log.repository.js';
 import type { AttemptOutcome, AttemptTrigger, EventStatus } from '../event-log/event-status.js';
+import type { Lane } from './fair-share.js';
 import { StatementBatch } from './statement-batch.js';
 
 /**
@@ -19,6 +20,11 @@ import { StatementBatch } from './statement-batch.js';
 export interface ClaimedEvent {
   eventId: string;
   accountId: string;
+  partnerId: string;
+  lane: Lane;
+  /** The partner's dispatch weight when the event was reserved. */
+  weight: number;
+  receivedAt: Date;
   status: EventStatus;
   attempts: number;
   transientFailures: number;
@@ -64,6 +70,10 @@ type StepResult = StartResult | boolean;
 interface ReservedRow {
   event_id: string;
   account_id: string;
+  partner_id: string;
+  lane: Lane;
+  weight: number;
+  received_at: Date;
   status: EventStatus;
   attempts: number;
   transient_failures: number;
@@ -100,6 +110,10 @@ export class DispatchQueue {
   /** This process, as the owner of the leases it takes. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly steps = new StatementBatch<Step, StepResult>((steps) => this.writeSteps(steps), STEP_BATCH);
+  private readonly reservations = new StatementBatch<{ accountId: string; limit: number }, ClaimedEvent[]>(
+    (wanted) => this.reserveBatch(wanted),
+    { maxBatch: 200, maxInFlight: 1 },
+  );
   private readonly leaseMs: number;
 
   constructor(
@@ -111,35 +125,59 @@ export class DispatchQueue {
   }
 
   /**
-   * Reserves up to `limit` due events of the account, oldest first, in one query. An event whose owned
-   * lease expired is leased to this process at once (it was perhaps sent, and is only to be recorded as
-   * such): a mere reservation would erase that evidence if this process died too.
+   * Reserves due events of the account: up to `limit` from the head of each partner's line in each lane,
+   * oldest first. Reservations of many accounts share one statement. An event whose owned lease expired
+   * is leased to this process at once (it was perhaps sent, and is only to be recorded as such): a mere
+   * reservation would erase that evidence if this process died too.
    */
-  async reserve(accountId: string, limit: number): Promise<ClaimedEvent[]> {
+  reserve(accountId: string, limit: number): Promise<ClaimedEvent[]> {
+    return this.reservations.submit({ accountId, limit });
+  }
+
+  private async reserveBatch(wanted: { accountId: string; limit: number }[]): Promise<ClaimedEvent[][]> {
     const [rows]: [ReservedRow[], number] = await this.db.query(
-      `WITH due AS (
-         SELECT event_id, lease_owner AS previous_owner FROM event_status
-          WHERE account_id = $1 AND status IN ('queued', 'retrying') AND next_attempt_at <= now()
-            AND (lease_expires_at IS NULL OR lease_expires_at < now())
-          ORDER BY next_attempt_at
-          LIMIT $4
-          FOR UPDATE SKIP LOCKED
+      `WITH wanted AS (
+         SELECT DISTINCT ON (account_id) * FROM unnest($1::text[], $2::int[]) AS w(account_id, lim)
+       ), line AS (
+         SELECT w.account_id, w.lim, pa.partner_id, l.lane
+           FROM wanted w
+           JOIN partner_accounts pa ON pa.account_id = w.account_id
+           CROSS JOIN unnest(ARRAY['live', 'retry', 'replay']) AS l(lane)
+       ), due AS (
+         SELECT d.event_id, d.previous_owner FROM line
+         CROSS JOIN LATERAL (
+           SELECT s.event_id, s.lease_owner AS previous_owner FROM event_status s
+            WHERE s.account_id = line.account_id AND s.partner_id = line.partner_id AND s.lane = line.lane
+              AND s.status IN ('queued', 'retrying') AND s.next_attempt_at <= now()
+              AND (s.lease_expires_at IS NULL OR s.lease_expires_at < now())
+            ORDER BY s.next_attempt_at
+            LIMIT line.lim
+            FOR UPDATE SKIP LOCKED
+         ) d
        )
        UPDATE event_status s
-          SET lease_owner = CASE WHEN due.previous_owner IS NOT NULL THEN $2 END,
-              lease_expires_at = now() + make_interval(secs => $3 / 1000.0)
-         FROM due, bulletin_events e
-        WHERE s.event_id = due.event_id AND e.id = s.event_id
-       RETURNING s.event_id, s.account_id, s.status, s.attempts, s.transient_failures, e.payload, s.next_trigger, s.replay_id,
+          SET lease_owner = CASE WHEN due.previous_owner IS NOT NULL THEN $3 END,
+              lease_expires_at = now() + make_interval(secs => $4 / 1000.0)
+         FROM due
+         JOIN bulletin_events e ON e.id = due.event_id
+         LEFT JOIN partner_settings ps ON ps.partner_id = e.partner_id
+        WHERE s.event_id = due.event_id
+       RETURNING s.event_id, s.account_id, s.partner_id, s.lane, COALESCE(ps.dispatch_weight, 1) AS weight, e.received_at,
+                 s.status, s.attempts, s.transient_failures, e.payload, s.next_trigger, s.replay_id,
                  s.next_attempt_at, s.lease_expires_at::text AS reservation, due.previous_owner IS NOT NULL AS abandoned`,
-      [accountId, this.owner, this.leaseMs, limit],
+      [wanted.map((w) => w.accountId), wanted.map((w) => w.limit), this.owner, this.leaseMs],
     );
-    // RETURNING has no order; the queue's is next_attempt_at (a stable sort keeps ties as they came).
-    return rows
-      .sort((a, b) => a.next_attempt_at.getTime() - b.next_attempt_at.getTime())
-      .map((row) => ({
+    // RETURNING has no order; a line's is next_attempt_at (a stable sort keeps ties as they came).
+    rows.sort((a, b) => a.next_attempt_at.getTime() - b.next_attempt_at.getTime());
+    const byAccount = new Map<string, ClaimedEvent[]>(wanted.map((w) => [w.accountId, []]));
+    for (const row of rows)
+      byAccount.get(row.account_id)!.push({
         eventId: row.event_id,
         accountId: row.account_id,
+        partnerId: row.partner_id,
+        lane: row.lane,
+        weight: row.weight,
+        receivedAt: row.received_at,
         status: row.status,
         attempts: row.attempts,
         transientFailures: row.transient_failures,
@@ -148,7 +186,30 @@ export class DispatchQueue {
         replayId: row.replay_id,
         abandonedByDeadProcess: row.abandoned,
         reservation: row.reservation,
-      }));
+      });
+    // An account asked twice in one batch (by two refills) gets its events once, with the first request.
+    const answered = new Set<string>();
+    return wanted.map((w) => {
+      if (answered.has(w.accountId)) return [];
+      answered.add(w.accountId);
+      return byAccount.get(w.accountId)!;
+    });
+  }
+
+  /**
+   * The accounts among `accountIds` with due work nobody holds: one query however many accounts are
+   * configured, so idle accounts cost nothing but an index probe each per poll.
+   */
+  async dueAccounts(accountIds: string[]): Promise<string[]> {
+    const rows: { account_id: string }[] = await this.db.query(
+      `SELECT a.account_id FROM unnest($1::text[]) AS a(account_id)
+        WHERE EXISTS (
+          SELECT 1 FROM event_status s
+           WHERE s.account_id = a.account_id AND s.status IN ('queued', 'retrying') AND s.next_attempt_at <= now()
+             AND (s.lease_expires_at IS NULL OR s.lease_expires_at < now()))`,
+      [accountIds],
+    );
+    return rows.map((row) => row.account_id);
   }
 
   /**

@@ -25,6 +25,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly accountIds: Set<string>;
   private readonly services: SlotLoopServices;
   private pollTimer?: NodeJS.Timeout;
+  private polling = false;
   private unsubscribe?: () => void;
   stopping = false;
 
@@ -38,22 +39,23 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   ) {
     this.accountIds = new Set(config.accounts.map((account) => account.id));
     this.services = { config, queue, slots, circuit, attempts };
-    const { concurrencyPerAccount } = config.dispatch;
-    // Two events per slot: one about to go out, one for when its answer comes, then the next batch.
+    const { concurrencyPerAccount, laneShares } = config.dispatch;
+    // Per line, two events per slot: one about to go out, one for when its answer comes, then the next batch.
     this.reserved = new ReservedEvents({
       reserve: (accountId, limit) => queue.reserve(accountId, limit),
       release: (events) => queue.release(events),
       abandoned: (event) => this.recordAbandoned(event),
       batch: 2 * concurrencyPerAccount,
       lowWater: concurrencyPerAccount,
+      shares: laneShares,
     });
   }
 
   onApplicationBootstrap(): void {
     this.unsubscribe = this.notifications.on(QUEUED_CHANNEL, (accountId) => this.wake(accountId));
-    this.pollTimer = setInterval(() => this.wakeAll(), this.config.dispatch.pollIntervalMs);
+    this.pollTimer = setInterval(() => this.wakeDue(), this.config.dispatch.pollIntervalMs);
     this.pollTimer.unref();
-    this.wakeAll();
+    this.wakeDue();
   }
 
   get owner(): string {
@@ -68,8 +70,22 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     return this.loops.get(accountId) ?? 0;
   }
 
-  wakeAll(): void {
-    for (const accountId of this.accountIds) this.wake(accountId);
+  /**
+   * Wakes the accounts with due work nobody holds (scheduled retries, expired leases, work another
+   * process announced while this one was not listening), in one query however many accounts there are,
+   * and those whose reserved events wait here (behind an open circuit, say).
+   */
+  async wakeDue(): Promise<void> {
+    if (this.polling || this.stopping) return;
+    this.polling = true;
+    try {
+      const due = await this.queue.dueAccounts([...this.accountIds]);
+      for (const accountId of new Set([...due, ...this.reserved.heldAccounts()])) this.wake(accountId);
+    } catch (error) {
+      this.logger.warn(`looking for due work failed (${(error as Error).message}); trying again at the next poll`);
+    } finally {
+      this.polling = false;
+    }
   }
 
   /** Starts slot loops for the account up to its concurrency; loops with nothing to do end at once. */

@@ -60,10 +60,11 @@ export class SlotLoop {
       // Keep the slot while there is work: one lock round trip per burst, not per event.
       let next = await this.startNext();
       while (next) {
-        const attempt = this.deps.attempts.run(next.event, next.probe);
+        const { event, probe } = next;
+        const attempt = this.deps.attempts.run(event, probe);
         recording = this.host.track(attempt.recorded, this.accountId);
-        const outcome = await attempt.answered;
-        if (next.probe || (outcome !== 'sent' && outcome !== 'failed')) await recording;
+        const outcome = await attempt.answered.finally(() => this.host.reserved.done(event));
+        if (probe || (outcome !== 'sent' && outcome !== 'failed')) await recording;
         if (this.host.stopping) break;
         next = await this.startNext();
       }
@@ -93,6 +94,7 @@ export class SlotLoop {
       }
       if (started) return started;
       // Lost: the reservation expired and another process has the event; try the next one.
+      this.host.reserved.done(event);
     }
   }
 
