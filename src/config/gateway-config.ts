@@ -41,6 +41,8 @@ export interface GatewayConfig {
   accounts: CleverTapAccount[];
   adminKey?: string;
   dispatch: DispatchSettings;
+  /** Per-partner defaults (0: none); a partner's own settings override them. */
+  ingressLimits: { ratePerSecond: number; burst: number; maxBacklog: number };
   maxBodyBytes: number;
   logLevel: string;
   audit: {
@@ -88,6 +90,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       circuitCooldownMs: values.CIRCUIT_COOLDOWN_MS,
       credentialsRetryMs: values.CREDENTIALS_RETRY_MS,
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    },
+    ingressLimits: {
+      ratePerSecond: values.PARTNER_RATE_LIMIT_PER_SECOND,
+      burst: values.PARTNER_RATE_LIMIT_BURST,
+      maxBacklog: values.PARTNER_MAX_BACKLOG,
     },
     maxBodyBytes: values.MAX_BODY_BYTES,
     logLevel: values.LOG_LEVEL,

@@ -41,6 +41,8 @@ export class DeliveryAttempts {
   /** `probe`: this attempt tests whether an open circuit may close. */
   run(event: ClaimedEvent, probe: boolean): AttemptRun {
     const startedAt = new Date();
+    if (event.attempts === 0 && !event.abandonedByDeadProcess)
+      this.metrics.firstAttemptStarted(event.accountId, event.partnerId, (startedAt.getTime() - event.receivedAt.getTime()) / 1000);
     const attempted = this.attempt(event);
     const answered = attempted.then(({ verdict }) => verdict.outcome);
     const recorded = attempted.then(({ verdict, latencyMs }) => this.record(event, probe, verdict, startedAt, latencyMs));

@@ -354,6 +354,15 @@ export class DispatchQueue {
     });
   }
 
+  /** The partner's events queued or retrying, on every account. */
+  async pendingOf(partnerId: string): Promise<number> {
+    const rows: { n: number }[] = await this.db.query(
+      `SELECT count(*)::int AS n FROM event_status WHERE partner_id = $1 AND status IN ('queued', 'retrying')`,
+      [partnerId],
+    );
+    return rows[0].n;
+  }
+
   async backlogs(): Promise<AccountBacklog[]> {
     const rows: { account_id: string; queue_depth: number; in_flight: number; oldest: number }[] = await this.db.query(
       `SELECT s.account_id,

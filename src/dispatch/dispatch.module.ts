@@ -16,6 +16,6 @@ export const EventHandlers = [WakeDispatcher];
   imports: [EventLogModule, AccessModule],
   controllers: [AccountsController],
   providers: [CleverTapClient, AccountSlots, AccountCircuit, DispatchQueue, DeliveryAttempts, Dispatcher, ...EventHandlers],
-  exports: [Dispatcher, AccountCircuit],
+  exports: [Dispatcher, AccountCircuit, DispatchQueue],
 })
 export class DispatchModule {}
