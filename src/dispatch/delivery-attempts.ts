@@ -11,6 +11,7 @@ import { CleverTapClient } from './clevertap-client.js';
 import { type ClaimedEvent, DispatchQueue } from './dispatch-queue.js';
 
 const RECORD_RETRY_MS = 500;
+const AWAITED_MARGIN_MS = 5000;
 
 /**
  * One attempt in motion. `answered` settles as soon as CleverTap has answered (or failed to), before
@@ -73,6 +74,7 @@ export class DeliveryAttempts {
         startedAt,
         latencyMs,
         closesCircuit: answeredByCleverTap && !event.abandonedByDeadProcess,
+        awaited: this.mayBeAwaited(event),
       }),
     );
     this.metrics.attemptRecorded(event.accountId, verdict.outcome, step.status);
@@ -81,6 +83,16 @@ export class DeliveryAttempts {
       if (probe) await this.circuit.releaseProbe(event.accountId);
     } else if (!answeredByCleverTap) await this.circuit.record(event.accountId, verdict.outcome, probe);
     this.eventBus.publish(new BulletinDispatchedEvent(event.eventId, step.status));
+  }
+
+  /**
+   * A synchronous ingest request waits for its event's first attempt, for at most SYNC_WAIT_MS after
+   * the event was received; any other outcome has nobody to wake. (The margin covers the clocks of the
+   * gateway and the database.)
+   */
+  private mayBeAwaited(event: ClaimedEvent): boolean {
+    const { syncWaitMs } = this.config.dispatch;
+    return event.attempts === 0 && syncWaitMs > 0 && Date.now() - event.receivedAt.getTime() < syncWaitMs + AWAITED_MARGIN_MS;
   }
 
   /**

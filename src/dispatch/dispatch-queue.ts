@@ -62,6 +62,8 @@ export interface AttemptRecord {
   transientFailures: number;
   /** CleverTap answered this request: the account's circuit closes if it was not. */
   closesCircuit: boolean;
+  /** A synchronous ingest request may be waiting for this outcome (see DeliveryAttempts). */
+  awaited: boolean;
 }
 
 type Step = { kind: 'start'; event: ClaimedEvent; probe: boolean } | { kind: 'record'; attempt: AttemptRecord };
@@ -230,7 +232,7 @@ export class DispatchQueue {
   async record(attempt: AttemptRecord): Promise<boolean> {
     const recorded = (await this.steps.submit({ kind: 'record', attempt })) as boolean;
     // The wake-up for waiting sync requests follows the commit (see NotificationSender).
-    this.notifications.send(OUTCOME_CHANNEL, attempt.eventId);
+    if (attempt.awaited) this.notifications.send(OUTCOME_CHANNEL, attempt.eventId);
     return recorded;
   }
 

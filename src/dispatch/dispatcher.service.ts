@@ -38,7 +38,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly notifications: DatabaseNotifications,
   ) {
     this.accountIds = new Set(config.accounts.map((account) => account.id));
-    this.services = { config, queue, slots, circuit, attempts };
+    this.services = { queue, slots, circuit, attempts };
     const { concurrencyPerAccount, laneShares } = config.dispatch;
     // Per line, two events per slot: one about to go out, one for when its answer comes, then the next batch.
     this.reserved = new ReservedEvents({

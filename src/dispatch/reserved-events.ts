@@ -41,11 +41,19 @@ export class ReservedEvents {
 
   constructor(private readonly options: ReservedEventsOptions) {}
 
-  /** Work may have arrived for the account (a NOTIFY, this process's ingest, the poll). */
+  /**
+   * Work may have arrived for the account (a NOTIFY, this process's ingest, the poll). While its slots
+   * are busy with what is held here, the new work is reserved at once, so it can have the next free
+   * slot if its lane or partner comes first.
+   */
   expectMore(accountId: string): void {
     const buffer = this.bufferOf(accountId);
     buffer.exhausted = false;
     buffer.wakeUps += 1;
+    if (buffer.events.size > 0 && !buffer.refilling && !this.closed)
+      this.refill(accountId, buffer).catch((error) =>
+        this.logger.warn(`reserving events for account ${accountId} failed: ${(error as Error).message}`),
+      );
   }
 
   /** The event a free slot of the account sends next, reserving more first if none is held; undefined when none is due. */

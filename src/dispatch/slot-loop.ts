@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { GatewayConfig } from '../config/gateway-config.js';
 import type { AccountCircuit } from './account-circuit.js';
 import type { AccountSlots } from './account-slots.js';
 import type { DeliveryAttempts } from './delivery-attempts.js';
@@ -16,7 +15,6 @@ interface Started {
 
 /** The services a slot loop works with. */
 export interface SlotLoopServices {
-  config: GatewayConfig;
   queue: DispatchQueue;
   slots: AccountSlots;
   circuit: AccountCircuit;
