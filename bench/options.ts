@@ -31,7 +31,7 @@ export interface BenchOptions {
 }
 
 /** Phases that can run on their own (`--only`); each group sets up what it needs. */
-export const PHASE_GROUPS = ['baseline', 'ingest', 'sync', 'drain', 'tenants', 'audit'] as const;
+export const PHASE_GROUPS = ['baseline', 'ingest', 'sync', 'drain', 'accounts', 'fairness', 'audit'] as const;
 export type PhaseGroup = (typeof PHASE_GROUPS)[number];
 
 export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -46,8 +46,8 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     saturationConnections: intFrom(env.BENCH_CONNECTIONS, 64),
     syncConnections: 12,
     auditConnections: intFrom(env.BENCH_AUDIT_CONNECTIONS, 8),
-    // `--only tenants` is the many-accounts run: 100 accounts (its fairness phases use the first one).
-    accounts: intFrom(env.BENCH_ACCOUNTS, only.length === 1 && only[0] === 'tenants' ? 100 : 4),
+    // `--only accounts` is the many-accounts run: 100 accounts (the fairness phases use the first one).
+    accounts: intFrom(env.BENCH_ACCOUNTS, only.includes('accounts') ? 100 : 4),
     concurrencyPerAccount: 3,
     drainEvents: intFrom(env.BENCH_DRAIN_EVENTS, smoke ? 1_000 : 50_000),
     drainLatencyMs: 100,

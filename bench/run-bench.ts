@@ -69,8 +69,8 @@ async function runGroups(bench: Bench, groups: PhaseGroup[]): Promise<void> {
     await run('sync-100ms', () => syncEndToEnd(bench, 100));
   }
   if (groups.includes('drain')) await run('dispatch-drain', () => dispatchDrain(bench));
-  if (groups.includes('tenants')) {
-    await run('many-accounts', () => manyAccounts(bench));
+  if (groups.includes('accounts')) await run('many-accounts', () => manyAccounts(bench));
+  if (groups.includes('fairness')) {
     await run('fairness', () => fairness(bench));
     await run('live-during-replay', () => liveDuringReplay(bench));
   }
