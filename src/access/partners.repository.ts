@@ -36,7 +36,7 @@ export class PartnersRepository {
   /** Creates a partner with one key; the key is returned once and only its hash is stored. */
   async create(name: string, role: Role, accounts: string[]): Promise<CreatedPartner> {
     return this.db.transaction(async (tx) => {
-      const [{ id }] = await tx.query(`INSERT INTO partners (name, role) VALUES ($1, $2) RETURNING id`, [name, role]);
+      const [{ id }]: { id: string }[] = await tx.query(`INSERT INTO partners (name, role) VALUES ($1, $2) RETURNING id`, [name, role]);
       for (const account of new Set(accounts)) {
         await tx.query(`INSERT INTO partner_accounts (partner_id, account_id) VALUES ($1, $2)`, [id, account]);
       }
@@ -68,7 +68,7 @@ export class PartnersRepository {
   /** Issues one more key to an active partner; undefined when there is no such partner. */
   async addKey(partnerId: string): Promise<string | undefined> {
     const key = generateKey();
-    const rows = await this.db.query(
+    const rows: { id: string }[] = await this.db.query(
       `INSERT INTO partner_keys (partner_id, key_sha256, key_prefix)
        SELECT id, $2, $3 FROM partners WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
       [partnerId, hashKey(key), displayPrefix(key)],
@@ -78,7 +78,7 @@ export class PartnersRepository {
 
   /** Looks a key up by its hash: an index probe, so its timing tells nothing about other keys. */
   async findByKey(key: string): Promise<Principal | undefined> {
-    const rows = await this.db.query(
+    const rows: { id: string; name: string; role: Role; accounts: string[] }[] = await this.db.query(
       `SELECT p.id, p.name, p.role,
               COALESCE(array_agg(a.account_id) FILTER (WHERE a.account_id IS NOT NULL), '{}') AS accounts
          FROM partner_keys k
@@ -94,19 +94,20 @@ export class PartnersRepository {
   }
 
   async findIdByName(name: string): Promise<string | undefined> {
-    const rows = await this.db.query(`SELECT id FROM partners WHERE name = $1 AND revoked_at IS NULL LIMIT 1`, [name]);
+    const rows: { id: string }[] = await this.db.query(`SELECT id FROM partners WHERE name = $1 AND revoked_at IS NULL LIMIT 1`, [name]);
     return rows[0]?.id;
   }
 
   async list(): Promise<PartnerSummary[]> {
-    const rows = await this.db.query(
+    const rows: { id: string; name: string; role: Role; created_at: Date; revoked_at: Date | null; accounts: string[]; key_prefixes: string[] }[] =
+      await this.db.query(
       `SELECT p.id, p.name, p.role, p.created_at, p.revoked_at,
               COALESCE((SELECT array_agg(account_id ORDER BY account_id) FROM partner_accounts WHERE partner_id = p.id), '{}') AS accounts,
               COALESCE((SELECT array_agg(key_prefix ORDER BY created_at) FROM partner_keys
                          WHERE partner_id = p.id AND revoked_at IS NULL), '{}') AS key_prefixes
          FROM partners p ORDER BY p.created_at`,
     );
-    return rows.map((row: Record<string, any>) => ({
+    return rows.map((row) => ({
       id: row.id,
       name: row.name,
       role: row.role,
