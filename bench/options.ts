@@ -31,21 +31,23 @@ export interface BenchOptions {
 }
 
 /** Phases that can run on their own (`--only`); each group sets up what it needs. */
-export const PHASE_GROUPS = ['baseline', 'ingest', 'sync', 'drain', 'audit'] as const;
+export const PHASE_GROUPS = ['baseline', 'ingest', 'sync', 'drain', 'accounts', 'fairness', 'audit'] as const;
 export type PhaseGroup = (typeof PHASE_GROUPS)[number];
 
 export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === '1';
+  const only = onlyGroups(argv);
   return {
     smoke,
-    only: onlyGroups(argv),
+    only,
     phaseSeconds: intFrom(env.BENCH_DURATION_S, smoke ? 2 : 10),
     warmupSeconds: intFrom(env.BENCH_WARMUP_S, smoke ? 1 : 3),
     fixedRate: intFrom(env.BENCH_FIXED_RATE, 1000),
     saturationConnections: intFrom(env.BENCH_CONNECTIONS, 64),
     syncConnections: 12,
     auditConnections: intFrom(env.BENCH_AUDIT_CONNECTIONS, 8),
-    accounts: 4,
+    // `--only accounts` is the many-accounts run: 100 accounts (the fairness phases use the first one).
+    accounts: intFrom(env.BENCH_ACCOUNTS, only.includes('accounts') ? 100 : 4),
     concurrencyPerAccount: 3,
     drainEvents: intFrom(env.BENCH_DRAIN_EVENTS, smoke ? 1_000 : 50_000),
     drainLatencyMs: 100,

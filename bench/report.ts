@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import type { WaitFigures } from './tenant-phases.js';
 import type { BenchOptions } from './options.js';
 import type { ExportFigures, LogFigures } from './audit-phases.js';
 import type { BaselineFigures } from './baseline.js';
@@ -21,6 +22,7 @@ export interface BenchResults {
   ingestBacklog: BacklogFigures;
   sync: { latency0ms: LoadFigures; latency100ms: LoadFigures };
   drain: DrainFigures;
+  tenants: { fairness: WaitFigures; liveDuringReplay: WaitFigures };
   log: LogFigures;
   auditList: LoadFigures;
   export: ExportFigures;
@@ -77,6 +79,8 @@ function rows(results: BenchResults): Row[] {
     { phase: '', figure: `% of ceiling (${n(drain.ceilingPerSecond)}/s)`, measured: `${n(drain.percentOfCeiling)} %`, target: '≥ 95 %', met: drain.percentOfCeiling >= 95 },
     { phase: '', figure: 'upstream 429s', measured: n(drain.upstream429), target: '0', met: drain.upstream429 === 0 },
     { phase: '', figure: 'final statuses', measured: Object.entries(drain.statuses).map(([status, count]) => `${status}: ${n(count)}`).join(', ') },
+    ...waitRows(`Fairness: B at 1/s behind A's ${n(results.tenants.fairness.backlog)} on one account`, results.tenants.fairness),
+    ...waitRows(`Live at 1/s during a ${n(results.tenants.liveDuringReplay.backlog)}-event replay`, results.tenants.liveDuringReplay),
     {
       phase: `Audit log of ${n(results.log.events)} events`,
       figure: 'generate / seal (rows/s) / vacuum',
@@ -137,4 +141,17 @@ export function writeResults(results: BenchResults, directory: string): string {
   writeFileSync(`${directory}/results.json`, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(`${directory}/results.md`, table);
   return table;
+}
+
+function waitRows(phase: string, figures: WaitFigures) {
+  const n = (value: number) => value.toLocaleString('en-US');
+  return [
+    {
+      phase,
+      figure: `wait to first attempt p99 (p50, max), ms`,
+      measured: `${n(figures.waitP99Ms)} (${n(figures.waitP50Ms)}, ${n(figures.waitMaxMs)})`,
+      target: `≤ ${n(figures.targetMs)}`,
+      met: figures.waitP99Ms <= figures.targetMs,
+    },
+  ];
 }

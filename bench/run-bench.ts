@@ -17,6 +17,7 @@ import {
   syncEndToEnd,
 } from './phases.js';
 import { type BenchResults, markdown, writeResults } from './report.js';
+import { fairness, liveDuringReplay, manyAccounts } from './tenant-phases.js';
 import { type Bench, Cleanup, startBench } from './setup.js';
 
 /** bench/ in the source tree, where results are written (this file runs from dist/bench/). */
@@ -68,6 +69,11 @@ async function runGroups(bench: Bench, groups: PhaseGroup[]): Promise<void> {
     await run('sync-100ms', () => syncEndToEnd(bench, 100));
   }
   if (groups.includes('drain')) await run('dispatch-drain', () => dispatchDrain(bench));
+  if (groups.includes('accounts')) await run('many-accounts', () => manyAccounts(bench));
+  if (groups.includes('fairness')) {
+    await run('fairness', () => fairness(bench));
+    await run('live-during-replay', () => liveDuringReplay(bench));
+  }
   if (groups.includes('audit')) {
     await run('log-generation', () => prepareLog(bench));
     await run('audit-list', () => auditList(bench));
@@ -119,6 +125,8 @@ async function runPhases(bench: Bench, startedAt: string): Promise<BenchResults>
   const latency0ms = await phase(bench, 'sync-0ms', () => syncEndToEnd(bench, 0));
   const latency100ms = await phase(bench, 'sync-100ms', () => syncEndToEnd(bench, 100));
   const drain = await phase(bench, 'dispatch-drain', () => dispatchDrain(bench));
+  const fair = await phase(bench, 'fairness', () => fairness(bench));
+  const liveReplay = await phase(bench, 'live-during-replay', () => liveDuringReplay(bench));
   const logFigures = await phase(bench, 'log-generation', () => prepareLog(bench));
   const list = await phase(bench, 'audit-list', () => auditList(bench));
   const exported = await phase(bench, 'audit-export', () => auditExport(bench));
@@ -139,6 +147,7 @@ async function runPhases(bench: Bench, startedAt: string): Promise<BenchResults>
     ingestBacklog,
     sync: { latency0ms, latency100ms },
     drain,
+    tenants: { fairness: fair, liveDuringReplay: liveReplay },
     log: logFigures,
     auditList: list,
     export: exported,

@@ -77,7 +77,7 @@ export async function startBench(options: BenchOptions, cleanup: Cleanup): Promi
   return { options, workDir, database, db, accounts, partner, auditorKey: auditor.key, simulator, gateway, gatewayUrl: url, usage, cpu };
 }
 
-async function createKey(env: NodeJS.ProcessEnv, args: string[]): Promise<{ id: string; key: string }> {
+export async function createKey(env: NodeJS.ProcessEnv, args: string[]): Promise<{ id: string; key: string }> {
   const stdout = await runCli(['partners:create', ...args, '--json'], env);
   const line = stdout.trim().split('\n').reverse().find((text) => text.startsWith('{'));
   if (!line) throw new Error(`partners:create printed no JSON: ${stdout}`);

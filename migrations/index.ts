@@ -7,6 +7,7 @@ import { IndexAuditFilters1764190800000 } from './1764190800000-IndexAuditFilter
 import { IndexAuditByStatus1764194400000 } from './1764194400000-IndexAuditByStatus.js';
 import { DropEventStatusForeignKey1764198000000 } from './1764198000000-DropEventStatusForeignKey.js';
 import { CreateAuditTree1764201600000 } from './1764201600000-CreateAuditTree.js';
+import { TenantDispatch1764205200000 } from './1764205200000-TenantDispatch.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   IndexAuditByStatus1764194400000,
   DropEventStatusForeignKey1764198000000,
   CreateAuditTree1764201600000,
+  TenantDispatch1764205200000,
 ];

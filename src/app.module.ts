@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RejectionsModule } from './rejections/rejections.module.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { ReplayModule } from './replay/replay.module.js';
 
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
         AuditApiModule,
         RejectionsModule,
         ReplayModule,
+        RateLimitsModule,
         ConsoleModule,
       ],
     };

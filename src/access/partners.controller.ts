@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { GatewayError } from '../common/gateway.error.js';
 import { isUuid } from '../common/uuid.js';
 import { refuseSecrets, secretScrubber } from '../common/secret-scrubber.js';
@@ -8,7 +8,7 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import { strictValidation } from '../common/query-validation.pipe.js';
 import { AllowRoles, ApiAuthGuard } from './api-auth.guard.js';
 import { KeyAuthenticator } from './key-authenticator.js';
-import { PartnersRepository, type PartnerSummary } from './partners.repository.js';
+import { type PartnerSettings, PartnersRepository, type PartnerSummary } from './partners.repository.js';
 import { ROLES, type Role } from './principal.js';
 
 class CreatePartnerBody {
@@ -22,6 +22,30 @@ class CreatePartnerBody {
   accounts?: string[];
 }
 
+/** Present and null: back to the gateway's default. Absent: unchanged. */
+class PartnerSettingsBody {
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsInt() @Min(1) @Max(100)
+  weight?: number | null;
+
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsNumber() @Min(0.01) @Max(100_000)
+  rate_limit_per_second?: number | null;
+
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsInt() @Min(1) @Max(1_000_000)
+  rate_limit_burst?: number | null;
+
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsInt() @Min(0) @Max(1_000_000_000)
+  max_backlog?: number | null;
+}
+
+const settingsView = (id: string, settings: PartnerSettings) => ({
+  id,
+  weight: settings.weight,
+  rate_limit_per_second: settings.ratePerSecond,
+  rate_limit_burst: settings.burst,
+  max_backlog: settings.maxBacklog,
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const noSuchPartner = () => new GatewayError('not_found', 404, 'No such active partner');
 
 /** Admin only: keys are shown once, in the response that creates them, and stored as hashes. */
@@ -62,6 +86,19 @@ export class PartnersController {
     const key = isUuid(id) ? await this.partners.addKey(id) : undefined;
     if (!key) throw noSuchPartner();
     return { id, key };
+  }
+
+  /** Dispatch weight and ingress limits; they apply to every gateway process within about a second. */
+  @Patch(':id')
+  async updateSettings(@Param('id') id: string, @Body(strictValidation) body: PartnerSettingsBody) {
+    const patch: Partial<PartnerSettings> = {};
+    if (body.weight !== undefined) patch.weight = body.weight;
+    if (body.rate_limit_per_second !== undefined) patch.ratePerSecond = body.rate_limit_per_second;
+    if (body.rate_limit_burst !== undefined) patch.burst = body.rate_limit_burst;
+    if (body.max_backlog !== undefined) patch.maxBacklog = body.max_backlog;
+    const settings = UUID.test(id) ? await this.partners.updateSettings(id, patch) : undefined;
+    if (!settings) throw noSuchPartner();
+    return settingsView(id, settings);
   }
 
   @Post(':id/revoke')

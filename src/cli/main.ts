@@ -133,6 +133,37 @@ program
     );
   });
 
+/** A number option of partners:set, or null for "default". */
+function settingValue(name: string, integer: boolean) {
+  return (value: string): number | null => {
+    if (value === 'default') return null;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number)))
+      throw new InvalidArgumentError(`${name} must be a positive ${integer ? 'integer' : 'number'} or "default"`);
+    return number;
+  };
+}
+
+program
+  .command('partners:set')
+  .description("set a partner's dispatch weight and ingress limits (\"default\" resets one to the configured default)")
+  .argument('<id>', 'partner id')
+  .option('--weight <n>', 'share of its accounts\' turns against other partners (1-100; default 1)', settingValue('--weight', true))
+  .option('--rate <perSecond>', 'requests per second the partner may make (token bucket refill)', settingValue('--rate', false))
+  .option('--burst <n>', 'requests the partner may make at once (token bucket size)', settingValue('--burst', true))
+  .option('--max-backlog <n>', 'events the partner may have queued or retrying at once', settingValue('--max-backlog', true))
+  .action(async (id: string, options: { weight?: number | null; rate?: number | null; burst?: number | null; maxBacklog?: number | null }) => {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) program.error(`"${id}" is not a partner id`);
+    const patch = Object.fromEntries(
+      Object.entries({ weight: options.weight, ratePerSecond: options.rate, burst: options.burst, maxBacklog: options.maxBacklog }).filter(
+        ([, value]) => value !== undefined,
+      ),
+    );
+    const settings = await withDatabase((db) => new PartnersRepository(db).updateSettings(id, patch));
+    if (!settings) program.error(`no active partner ${id}`);
+    console.log(JSON.stringify({ id, ...settings }));
+  });
+
 program
   .command('partners:revoke')
   .description('revoke a partner and all its keys, at once')

@@ -59,6 +59,10 @@ export type ErrorCode =
   | 'invalid_cosignature'
   /** A list cursor that this gateway did not issue. */
   | 'invalid_cursor'
+  /** The partner sends faster than its rate limit allows (429, with Retry-After and RateLimit fields). */
+  | 'rate_limited'
+  /** The partner already has its quota of events queued or retrying (429). */
+  | 'backlog_quota_exceeded'
   /** The database does not answer: retry later (always safe with an Idempotency-Key). */
   | 'database_unavailable'
   /** The console was not built (`npm run build`). */

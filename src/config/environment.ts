@@ -72,6 +72,21 @@ export class Environment {
   @IsOptional() @IntegerBetween(1, 3, 'must be an integer from 1 to 3 (CleverTap allows 3 in flight per account)')
   DISPATCH_CONCURRENCY_PER_ACCOUNT = 3;
 
+  @IsOptional() @IntegerBetween(0, 3, 'must be an integer from 0 to 3 (slots of an account a replay is owed while live work waits)')
+  REPLAY_SLOT_SHARE = 1;
+
+  @IsOptional() @IntegerBetween(0, 3, 'must be an integer from 0 to 3 (slots of an account retries are owed while live work waits)')
+  RETRY_SLOT_SHARE = 1;
+
+  @IsOptional() @IntegerBetween(0, 100_000, 'must be an integer from 0 (no limit) to 100000 requests per second')
+  PARTNER_RATE_LIMIT_PER_SECOND = 0;
+
+  @IsOptional() @IntegerBetween(0, 1_000_000, 'must be an integer from 0 (the rate, at least 1) to 1000000 requests')
+  PARTNER_RATE_LIMIT_BURST = 0;
+
+  @IsOptional() @IntegerBetween(0, 1_000_000_000, 'must be an integer from 0 (no quota) to 1000000000 events')
+  PARTNER_MAX_BACKLOG = 0;
+
   @IsOptional() @Matches(DURATION_LIST, { message: 'must be a comma-separated list of durations such as 5s,30s,2m,1h' })
   RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h,4h,8h,8h';
 

@@ -15,6 +15,8 @@ export interface CleverTapAccount {
 
 export interface DispatchSettings {
   concurrencyPerAccount: number;
+  /** Slots of an account each lower lane is owed while it has work (see FairShare). */
+  laneShares: { retry: number; replay: number };
   retryScheduleMs: number[];
   upstreamTimeoutMs: number;
   syncWaitMs: number;
@@ -44,6 +46,8 @@ export interface GatewayConfig {
   simulator: boolean;
   adminKey?: string;
   dispatch: DispatchSettings;
+  /** Per-partner defaults (0: none); a partner's own settings override them. */
+  ingressLimits: { ratePerSecond: number; burst: number; maxBacklog: number };
   maxBodyBytes: number;
   /** Nesting levels a JSON body may have; CleverTap's body needs 2. */
   maxJsonDepth: number;
@@ -112,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     adminKey: values.GATEWAY_ADMIN_KEY,
     dispatch: {
       concurrencyPerAccount: values.DISPATCH_CONCURRENCY_PER_ACCOUNT,
+      laneShares: { retry: values.RETRY_SLOT_SHARE, replay: values.REPLAY_SLOT_SHARE },
       retryScheduleMs: parseDurationList(values.RETRY_SCHEDULE)!,
       upstreamTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
       syncWaitMs: values.SYNC_WAIT_MS,
@@ -122,6 +127,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       circuitCooldownMs: values.CIRCUIT_COOLDOWN_MS,
       credentialsRetryMs: values.CREDENTIALS_RETRY_MS,
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    },
+    ingressLimits: {
+      ratePerSecond: values.PARTNER_RATE_LIMIT_PER_SECOND,
+      burst: values.PARTNER_RATE_LIMIT_BURST,
+      maxBacklog: values.PARTNER_MAX_BACKLOG,
     },
     maxBodyBytes: values.MAX_BODY_BYTES,
     maxJsonDepth: values.MAX_JSON_DEPTH,

@@ -29,17 +29,18 @@ export class AccountSlots implements OnApplicationShutdown {
   /** Takes a free slot of the account, or returns undefined when all are taken (here or elsewhere). */
   tryAcquire(accountId: string): Promise<number | undefined> {
     return this.serially(async () => {
+      const candidates = [];
+      for (let slot = 0; slot < this.slotsPerAccount; slot++) if (!this.held.has(slotKey(accountId, slot))) candidates.push(slot);
+      if (candidates.length === 0) return undefined;
       const client = await this.client();
-      for (let slot = 0; slot < this.slotsPerAccount; slot++) {
-        const key = slotKey(accountId, slot);
-        if (this.held.has(key)) continue;
-        const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtext($1), $2) AS locked', [accountId, slot]);
-        if (rows[0].locked) {
-          this.held.add(key);
-          return slot;
-        }
-      }
-      return undefined;
+      // One round trip: LIMIT stops the scan at the first lock taken, so no other slot is locked.
+      const { rows } = await client.query<{ slot: number }>(
+        'SELECT slot FROM unnest($2::int[]) WITH ORDINALITY AS c(slot, n) WHERE pg_try_advisory_lock(hashtext($1), slot) LIMIT 1',
+        [accountId, candidates],
+      );
+      if (rows.length === 0) return undefined;
+      this.held.add(slotKey(accountId, rows[0].slot));
+      return rows[0].slot;
     });
   }
 

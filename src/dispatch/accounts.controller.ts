@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { AllowRoles, ApiAuthGuard } from '../access/api-auth.guard.js';
 import { AccountCircuit } from './account-circuit.js';
+import { DispatchQueue } from './dispatch-queue.js';
 
 export interface AccountOverview {
   account_id: string;
@@ -22,7 +22,7 @@ export interface AccountOverview {
 @AllowRoles('operator', 'admin')
 export class AccountsController {
   constructor(
-    private readonly db: DataSource,
+    private readonly queue: DispatchQueue,
     private readonly circuit: AccountCircuit,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
@@ -30,17 +30,8 @@ export class AccountsController {
   @Get()
   async list(): Promise<{ data: AccountOverview[] }> {
     const circuits = new Map((await this.circuit.states()).map((state) => [state.accountId, state]));
-    // In flight = leases currently held, across every gateway process.
-    const queues: Record<string, any>[] = await this.db.query(
-      `SELECT s.account_id,
-              count(*)::int AS queue_depth,
-              count(*) FILTER (WHERE s.lease_owner IS NOT NULL AND s.lease_expires_at > now())::int AS in_flight,
-              extract(epoch FROM now() - min(e.received_at))::float AS oldest
-         FROM event_status s JOIN bulletin_events e ON e.id = s.event_id
-        WHERE s.status IN ('queued', 'retrying')
-        GROUP BY s.account_id`,
-    );
-    const queueOf = new Map(queues.map((row) => [row.account_id, row]));
+    const queues = await this.queue.backlogs();
+    const queueOf = new Map(queues.map((row) => [row.accountId, row]));
     return {
       data: this.config.accounts.map(({ id }) => {
         const circuit = circuits.get(id);
@@ -50,10 +41,10 @@ export class AccountsController {
           circuit: circuit?.state ?? 'closed',
           reason: circuit?.reason ?? null,
           open_until: circuit?.openUntil ? new Date(circuit.openUntil).toISOString() : null,
-          in_flight: queue?.in_flight ?? 0,
+          in_flight: queue?.inFlight ?? 0,
           limit: this.config.dispatch.concurrencyPerAccount,
-          queue_depth: queue?.queue_depth ?? 0,
-          oldest_queued_age_seconds: queue ? Math.round(queue.oldest) : null,
+          queue_depth: queue?.queueDepth ?? 0,
+          oldest_queued_age_seconds: queue ? Math.round(queue.oldestQueuedAgeSeconds) : null,
         };
       }),
     };

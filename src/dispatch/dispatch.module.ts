@@ -5,23 +5,17 @@ import { AccountsController } from './accounts.controller.js';
 import { AccountCircuit } from './account-circuit.js';
 import { AccountSlots } from './account-slots.js';
 import { CleverTapClient } from './clevertap-client.js';
-import { DispatchBulletinHandler } from './dispatch-bulletin.handler.js';
+import { DeliveryAttempts } from './delivery-attempts.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { Dispatcher } from './dispatcher.service.js';
 import { WakeDispatcher } from './wake-dispatcher.handler.js';
 
+export const EventHandlers = [WakeDispatcher];
+
 @Module({
   imports: [EventLogModule, AccessModule],
   controllers: [AccountsController],
-  providers: [
-    CleverTapClient,
-    AccountSlots,
-    AccountCircuit,
-    DispatchQueue,
-    Dispatcher,
-    DispatchBulletinHandler,
-    WakeDispatcher,
-  ],
-  exports: [Dispatcher, AccountCircuit],
+  providers: [CleverTapClient, AccountSlots, AccountCircuit, DispatchQueue, DeliveryAttempts, Dispatcher, ...EventHandlers],
+  exports: [Dispatcher, AccountCircuit, DispatchQueue],
 })
 export class DispatchModule {}

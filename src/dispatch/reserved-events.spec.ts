@@ -6,6 +6,10 @@ const ACCOUNT = 'acct';
 const event = (n: number, abandonedByDeadProcess = false): ClaimedEvent => ({
   eventId: `e${n}`,
   accountId: ACCOUNT,
+  partnerId: 'partner',
+  lane: 'live',
+  weight: 1,
+  receivedAt: new Date(),
   status: 'queued',
   attempts: 0,
   transientFailures: 0,
@@ -42,7 +46,7 @@ function controlledQueue(size: number, abandoned: number[] = []) {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 function reservedEvents(queue: ReturnType<typeof controlledQueue>) {
-  return new ReservedEvents({ reserve: queue.reserve, release: queue.release, abandoned: queue.onAbandoned, batch: 4, lowWater: 2 });
+  return new ReservedEvents({ reserve: queue.reserve, release: queue.release, abandoned: queue.onAbandoned, batch: 4, lowWater: 2, shares: { retry: 1, replay: 1 } });
 }
 
 describe('ReservedEvents', () => {
@@ -63,7 +67,7 @@ describe('ReservedEvents', () => {
     queue.queries[0].answer();
     await first;
     await reserved.take(ACCOUNT); // two left: low water
-    expect(queue.queries.map((q) => q.limit)).toEqual([4, 2]);
+    expect(queue.queries.map((q) => q.limit)).toEqual([4, 4]);
     queue.queries[1].answer();
     await tick();
     const ids = [];
@@ -141,7 +145,7 @@ describe('ReservedEvents', () => {
     const releasing = reserved.releaseAll();
     queue.queries[1].answer();
     await releasing;
-    expect(queue.released).toEqual(['e3', 'e4', 'e5', 'e6']);
+    expect(queue.released).toEqual(['e3', 'e4', 'e5', 'e6', 'e7', 'e8']);
     await expect(reserved.take(ACCOUNT)).resolves.toBeUndefined();
     expect(queue.queries).toHaveLength(2);
   });

@@ -10,6 +10,6 @@ export class WakeDispatcher implements IEventHandler<BulletinAcceptedEvent | Rep
 
   handle(event: BulletinAcceptedEvent | ReplayRequestedEvent): void {
     if (event instanceof BulletinAcceptedEvent) this.dispatcher.wake(event.accountId);
-    else this.dispatcher.wakeAll();
+    else void this.dispatcher.wakeDue();
   }
 }

@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { NotificationSender } from '../database/notification-sender.js';
 import type { BulletinPayload } from './bulletin-payload.js';
 import { GatewayError } from '../common/gateway.error.js';
-import { findUnstorableText, storableText } from '../common/untrusted-json.js';
+import { findUnstorableText } from '../common/untrusted-json.js';
 import { GroupCommit } from './group-commit.js';
-import type { AttemptOutcome, AttemptTrigger, EventStatus } from './event-status.js';
+import type { EventStatus } from './event-status.js';
 
 export interface NewEvent {
   partnerId: string;
@@ -31,25 +31,6 @@ export type AppendResult = { appended: true; eventId: string; receivedAt: Date }
  * through floating point and can land a millisecond short.
  */
 const RECEIVED_MS = `to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-export interface AttemptRecord {
-  eventId: string;
-  attemptNumber: number;
-  trigger: AttemptTrigger;
-  /** The replay that caused this attempt, if any. */
-  replayId?: string | null;
-  outcome: AttemptOutcome;
-  resultingStatus: EventStatus;
-  httpStatus?: number;
-  clevertapStatus?: string;
-  targets?: number;
-  error?: string;
-  errorCode?: string;
-  startedAt: Date;
-  latencyMs: number;
-  nextAttemptAt?: Date;
-  transientFailures: number;
-}
 
 /** The event's current status and, when it has one, the attempt that set it. */
 export interface CurrentOutcome {
@@ -165,51 +146,6 @@ export class EventLogRepository {
       [partnerId, key],
     );
     return { eventId: row.id, payloadSha256: row.payload_sha256, receivedAt: new Date(row.received_ms) };
-  }
-
-  /**
-   * Appends an attempt and moves the projection, only while `leaseOwner` still holds the event: a
-   * dispatcher whose lease expired (and was re-claimed) cannot overwrite the newer claim's state.
-   */
-  async recordAttempt(attempt: AttemptRecord, leaseOwner: string): Promise<void> {
-    // One statement (one round trip, one implicit transaction): the attempt and the projection; the
-    // wake-up for waiting sync requests follows the commit (see NotificationSender).
-    await this.db.query(
-      `WITH attempt AS (
-         INSERT INTO dispatch_attempts
-           (event_id, attempt_number, trigger, outcome, resulting_status, http_status, clevertap_status, targets,
-            error, error_code, started_at, latency_ms, next_attempt_at, replay_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         RETURNING event_id
-       ), projected AS (
-         UPDATE event_status
-            SET status = $5, attempts = $2, transient_failures = $15, next_attempt_at = $13, next_trigger = NULL,
-                lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-          WHERE event_id = $1 AND lease_owner = $16
-         RETURNING event_id
-       )
-       SELECT (SELECT count(*) FROM attempt) AS attempts, (SELECT count(*) FROM projected) AS projected`,
-      [
-        attempt.eventId,
-        attempt.attemptNumber,
-        attempt.trigger,
-        attempt.outcome,
-        attempt.resultingStatus,
-        attempt.httpStatus ?? null,
-        // CleverTap's (or a proxy's) text: a NUL in it must not lose the attempt.
-        attempt.clevertapStatus == null ? null : storableText(String(attempt.clevertapStatus)),
-        attempt.targets ?? null,
-        attempt.error == null ? null : storableText(String(attempt.error)),
-        attempt.errorCode == null ? null : storableText(String(attempt.errorCode)),
-        attempt.startedAt,
-        attempt.latencyMs,
-        attempt.nextAttemptAt ?? null,
-        attempt.replayId ?? null,
-        attempt.transientFailures,
-        leaseOwner,
-      ],
-    );
-    this.notifications.send(OUTCOME_CHANNEL, attempt.eventId);
   }
 
   async currentOutcome(eventId: string): Promise<CurrentOutcome | undefined> {

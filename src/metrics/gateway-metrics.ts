@@ -12,6 +12,8 @@ const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 /** One row of the scrape-time queue query: pending or parked events of one account and status. */
 export interface QueueRow {
   accountId: string;
+  partnerId: string;
+  lane: 'live' | 'retry' | 'replay';
   status: EventStatus;
   events: number;
   oldestAgeSeconds: number;
@@ -98,6 +100,31 @@ export class GatewayMetrics {
     name: `${PREFIX}queue_oldest_age_seconds`,
     help: 'Age of the oldest event still waiting for an attempt, since it was received (0 when none)',
     labelNames: ['account'],
+    registers: [this.registry],
+  });
+  readonly laneDepth = new Gauge({
+    name: `${PREFIX}lane_queue_depth`,
+    help: 'Events waiting for an attempt by account, partner and lane (live, retry, replay), read at scrape time',
+    labelNames: ['account', 'partner', 'lane'],
+    registers: [this.registry],
+  });
+  readonly laneOldestAge = new Gauge({
+    name: `${PREFIX}lane_oldest_age_seconds`,
+    help: 'Age of the oldest waiting event by account, partner and lane, since it was received',
+    labelNames: ['account', 'partner', 'lane'],
+    registers: [this.registry],
+  });
+  private readonly firstAttemptWait = new Histogram({
+    name: `${PREFIX}first_attempt_wait_seconds`,
+    help: 'Time from acceptance to the first attempt (the live lane\'s wait), by account and partner',
+    labelNames: ['account', 'partner'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+    registers: [this.registry],
+  });
+  private readonly partnerRefusals = new Counter({
+    name: `${PREFIX}partner_refusals_total`,
+    help: 'Ingest requests refused for a partner\'s rate limit or backlog quota',
+    labelNames: ['partner', 'reason'],
     registers: [this.registry],
   });
   readonly uncertainEvents = new Gauge({
@@ -191,6 +218,15 @@ export class GatewayMetrics {
   /** Call after a successful verification of the whole audit log. */
   markLogVerified(at: Date = new Date()): void {
     this.logVerifiedAt = at.getTime();
+  }
+
+  partnerRefused(partnerId: string, reason: string): void {
+    this.partnerRefusals.inc({ partner: partnerId, reason });
+  }
+
+  /** An event's first attempt starts `seconds` after it was accepted. */
+  firstAttemptStarted(accountId: string, partnerId: string, seconds: number): void {
+    this.firstAttemptWait.observe({ account: accountId, partner: partnerId }, Math.max(0, seconds));
   }
 
   async scrape(): Promise<string> {

@@ -36,22 +36,25 @@ export class MetricsCollector {
     } catch (error) {
       this.logger.warn(`metrics: the database did not answer (${(error as Error).message})`);
       // No stale numbers: the series disappear until the database answers again.
-      for (const gauge of [this.metrics.queueDepth, this.metrics.queueOldestAge, this.metrics.uncertainEvents, this.metrics.circuitState])
+      for (const gauge of [this.metrics.queueDepth, this.metrics.queueOldestAge, this.metrics.uncertainEvents, this.metrics.laneDepth, this.metrics.laneOldestAge, this.metrics.circuitState])
         gauge.reset();
       this.metrics.databaseUp.set(0);
     }
   }
 
   private async queueRows(): Promise<QueueRow[]> {
-    const rows = await this.db.query(
-      `SELECT s.account_id, s.status, count(*)::int AS events,
-              extract(epoch FROM now() - min(e.received_at))::float8 AS oldest_age_seconds
-         FROM event_status s JOIN bulletin_events e ON e.id = s.event_id
-        WHERE s.status IN ('queued', 'retrying', 'uncertain')
-        GROUP BY s.account_id, s.status`,
-    );
-    return rows.map((row: Record<string, any>) => ({
+    const rows: { account_id: string; partner_id: string; lane: QueueRow['lane']; status: QueueRow['status']; events: number; oldest_age_seconds: number }[] =
+      await this.db.query(
+        `SELECT s.account_id, s.partner_id, s.lane, s.status, count(*)::int AS events,
+                extract(epoch FROM now() - min(e.received_at))::float8 AS oldest_age_seconds
+           FROM event_status s JOIN bulletin_events e ON e.id = s.event_id
+          WHERE s.status IN ('queued', 'retrying', 'uncertain')
+          GROUP BY s.account_id, s.partner_id, s.lane, s.status`,
+      );
+    return rows.map((row) => ({
       accountId: row.account_id,
+      partnerId: row.partner_id,
+      lane: row.lane,
       status: row.status,
       events: row.events,
       oldestAgeSeconds: row.oldest_age_seconds,
@@ -59,8 +62,8 @@ export class MetricsCollector {
   }
 
   private setQueueGauges(rows: QueueRow[]): void {
-    const { queueDepth, queueOldestAge, uncertainEvents } = this.metrics;
-    for (const gauge of [queueDepth, queueOldestAge, uncertainEvents]) gauge.reset();
+    const { queueDepth, queueOldestAge, uncertainEvents, laneDepth, laneOldestAge } = this.metrics;
+    for (const gauge of [queueDepth, queueOldestAge, uncertainEvents, laneDepth, laneOldestAge]) gauge.reset();
     // Configured accounts always have their series, so "no rows" reads as 0 rather than as missing data.
     for (const account of this.accountIds) {
       queueDepth.set({ account, status: 'queued' }, 0);
@@ -68,16 +71,24 @@ export class MetricsCollector {
       queueOldestAge.set({ account }, 0);
       uncertainEvents.set({ account }, 0);
     }
-    const oldest = new Map<string, number>();
+    // Several rows (partners, lanes, statuses) add up to one account's series.
+    const oldestOfAccount = new Map<string, number>();
+    const oldestOfLine = new Map<string, { line: { account: string; partner: string; lane: string }; age: number }>();
     for (const row of rows) {
+      const account = row.accountId;
       if (row.status === 'uncertain') {
-        uncertainEvents.set({ account: row.accountId }, row.events);
+        uncertainEvents.inc({ account }, row.events);
         continue;
       }
-      queueDepth.set({ account: row.accountId, status: row.status }, row.events);
-      oldest.set(row.accountId, Math.max(oldest.get(row.accountId) ?? 0, row.oldestAgeSeconds));
+      queueDepth.inc({ account, status: row.status }, row.events);
+      oldestOfAccount.set(account, Math.max(oldestOfAccount.get(account) ?? 0, row.oldestAgeSeconds));
+      const line = { account, partner: row.partnerId, lane: row.lane };
+      laneDepth.inc(line, row.events);
+      const key = `${account}\u0000${row.partnerId}\u0000${row.lane}`;
+      oldestOfLine.set(key, { line, age: Math.max(oldestOfLine.get(key)?.age ?? 0, row.oldestAgeSeconds) });
     }
-    for (const [account, age] of oldest) queueOldestAge.set({ account }, age);
+    for (const [account, age] of oldestOfAccount) queueOldestAge.set({ account }, age);
+    for (const { line, age } of oldestOfLine.values()) laneOldestAge.set(line, age);
   }
 
   private setCircuitGauges(states: Map<string, CircuitState>): void {

@@ -65,6 +65,26 @@ export class RejectionLog {
     );
   }
 
+  /**
+   * Many refusals of one kind as one row: the reason says how many and when, the request id is the
+   * first one's, and no body is kept (requests refused for their rate are not looked at).
+   */
+  async recordAggregate(refusals: {
+    partnerId: string;
+    accountId?: string;
+    code: string;
+    reason: string;
+    httpStatus: number;
+    requestId: string;
+  }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO rejected_requests
+         (partner_id, account_id, reason_code, reason, http_status, payload_excerpt, payload_bytes, request_id)
+       VALUES ($1, $2, $3, $4, $5, NULL, 0, $6)`,
+      [refusals.partnerId, refusals.accountId ?? null, refusals.code, refusals.reason, refusals.httpStatus, refusals.requestId],
+    );
+  }
+
   async list(query: { partner?: string; cursor?: string; limit?: number }, onlyPartner?: string) {
     const limit = query.limit ?? 50;
     const conditions = new SqlConditions();

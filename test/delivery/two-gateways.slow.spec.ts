@@ -54,4 +54,33 @@ describe('two gateway processes on one database', () => {
     const { rows: owners } = await db.query(`SELECT count(DISTINCT request_id)::int AS n FROM bulletin_events`);
     expect(owners[0].n).toBe(360);
   }, 120_000);
+
+  it('share an account fairly: a partner with few events is not held behind another\'s backlog on the other process', async () => {
+    const deep = await createPartnerIn(database.url, [ACCOUNT_ID]);
+    const few = await createPartnerIn(database.url, [ACCOUNT_ID]);
+    const backlog = raiseMany(gateways[0].url, deep, 300, { prefix: 'deep', concurrency: 10 });
+    await waitFor(() => simulator.received().filter((r) => programIdOf(r).startsWith('deep')).length >= 30, 20_000, 'the backlog to be under way');
+    await raiseMany(gateways[1].url, few, 5, { prefix: 'few', concurrency: 1 });
+    await backlog;
+    await waitFor(
+      async () => (await db.query(`SELECT count(*)::int AS n FROM event_status WHERE status IN ('queued', 'retrying')`)).rows[0].n === 0,
+      60_000,
+      'everything to be sent',
+    );
+    const { rows } = await db.query(
+      `SELECT e.payload->'properties'->>'program_id' AS program_id, e.received_at, a.started_at
+         FROM dispatch_attempts a JOIN bulletin_events e ON e.id = a.event_id
+        WHERE e.payload->'properties'->>'program_id' ~ '^(deep|few)-' ORDER BY a.started_at`,
+    );
+    const deepStarts = rows.filter((row) => row.program_id.startsWith('deep')).map((row) => row.started_at.getTime());
+    for (const row of rows.filter((attempt) => attempt.program_id.startsWith('few'))) {
+      const overtaking = deepStarts.filter((at) => at > row.received_at.getTime() && at < row.started_at.getTime()).length;
+      // In flight, then about one turn in each process.
+      expect([row.program_id, overtaking <= 3 + 2 * 5]).toEqual([row.program_id, true]);
+    }
+    expect(simulator.stats().maxInFlightSeen[ACCOUNT_ID]).toBe(3);
+    expect(simulator.stats().rejected429).toBe(0);
+  }, 120_000);
 });
+
+const programIdOf = (record: { body?: unknown }) => (record.body as { properties: { program_id: string } }).properties.program_id;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { errorLine, verifyExportFile } from '../../src/audit-api/event-export.js';
+import { DispatchQueue } from '../../src/dispatch/dispatch-queue.js';
 import { EventLogRepository } from '../../src/event-log/event-log.repository.js';
 import { GatewayError } from '../../src/common/gateway.error.js';
 import { bearer, BOOTSTRAP_ADMIN_KEY, csvRecords, expectProblem } from '../support/fixtures.js';
@@ -107,11 +108,13 @@ describe('hostile input (issue #15 findings)', () => {
     it('records a dispatch attempt whose upstream text holds a NUL (escaped), and one with no CleverTap status', async () => {
       const accepted = await trigger(partnerB, exampleBulletin());
       const eventId = accepted.body.event_id;
-      const log = gateway.app.get(EventLogRepository);
+      const queue = gateway.app.get(DispatchQueue);
       const attempt = (attemptNumber: number, error: string | undefined, clevertapStatus: string | null | undefined) => ({
         eventId,
+        accountId: ACCOUNT_ID,
         attemptNumber: 100 + attemptNumber,
         trigger: 'replay' as const,
+        replayId: null,
         outcome: 'failed' as const,
         resultingStatus: 'failed' as const,
         httpStatus: 400,
@@ -121,9 +124,11 @@ describe('hostile input (issue #15 findings)', () => {
         startedAt: new Date(),
         latencyMs: 1,
         transientFailures: 0,
+        closesCircuit: false,
+        awaited: false,
       });
-      await log.recordAttempt(attempt(1, 'upstream said \u0000 oops', 'fail'), 'nobody');
-      await log.recordAttempt(attempt(2, undefined, null), 'nobody');
+      await queue.record(attempt(1, 'upstream said \u0000 oops', 'fail'));
+      await queue.record(attempt(2, undefined, null));
       const rows = await gateway.sql('SELECT error, clevertap_status FROM dispatch_attempts WHERE event_id = $1 AND attempt_number > 100 ORDER BY attempt_number', [eventId]);
       expect(rows).toEqual([
         { error: 'upstream said \\u0000 oops', clevertap_status: 'fail' },

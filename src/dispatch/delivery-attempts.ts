@@ -1,29 +1,37 @@
-import { Inject, Logger } from '@nestjs/common';
-import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { CleverTapAccount, GatewayConfig } from '../config/gateway-config.js';
-import { EventLogRepository } from '../event-log/event-log.repository.js';
-import type { AttemptTrigger } from '../event-log/event-status.js';
+import type { AttemptOutcome, AttemptTrigger } from '../event-log/event-status.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { AccountCircuit } from './account-circuit.js';
 import { type AttemptVerdict, judgeUpstreamResult, nextStep } from './attempt-verdict.js';
 import { BulletinDispatchedEvent } from './bulletin-dispatched.event.js';
 import { CleverTapClient } from './clevertap-client.js';
-import { DispatchBulletinCommand } from './dispatch-bulletin.command.js';
-import type { ClaimedEvent } from './dispatch-queue.js';
+import { type ClaimedEvent, DispatchQueue } from './dispatch-queue.js';
 
 const RECORD_RETRY_MS = 500;
-const UNIQUE_VIOLATION = '23505';
+const AWAITED_MARGIN_MS = 5000;
 
-@CommandHandler(DispatchBulletinCommand)
-export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletinCommand> {
-  private readonly logger = new Logger(DispatchBulletinHandler.name);
+/**
+ * One attempt in motion. `answered` settles as soon as CleverTap has answered (or failed to), before
+ * the outcome is written, so the account's slot may carry its next request while `recorded` runs.
+ */
+export interface AttemptRun {
+  answered: Promise<AttemptOutcome>;
+  recorded: Promise<void>;
+}
+
+/** Sends one started event to CleverTap and appends what happened. */
+@Injectable()
+export class DeliveryAttempts {
+  private readonly logger = new Logger(DeliveryAttempts.name);
   private readonly accounts: Map<string, CleverTapAccount>;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly client: CleverTapClient,
-    private readonly eventLog: EventLogRepository,
+    private readonly queue: DispatchQueue,
     private readonly circuit: AccountCircuit,
     private readonly eventBus: EventBus,
     private readonly metrics: GatewayMetrics,
@@ -31,14 +39,31 @@ export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletin
     this.accounts = new Map(config.accounts.map((account) => [account.id, account]));
   }
 
-  async execute({ event, leaseOwner, probe, upstreamDone }: DispatchBulletinCommand): Promise<void> {
+  /** `probe`: this attempt tests whether an open circuit may close. */
+  run(event: ClaimedEvent, probe: boolean): AttemptRun {
     const startedAt = new Date();
-    const { verdict, latencyMs } = await this.attempt(event);
-    upstreamDone(verdict.outcome);
+    if (event.attempts === 0 && !event.abandonedByDeadProcess)
+      this.metrics.firstAttemptStarted(event.accountId, event.partnerId, (startedAt.getTime() - event.receivedAt.getTime()) / 1000);
+    const attempted = this.attempt(event);
+    const answered = attempted.then(({ verdict }) => verdict.outcome);
+    const recorded = attempted.then(({ verdict, latencyMs }) => this.record(event, probe, verdict, startedAt, latencyMs));
+    recorded.catch(() => undefined); // the caller awaits it; until then it is not an unhandled rejection
+    return { answered, recorded };
+  }
+
+  private async record(
+    event: ClaimedEvent,
+    probe: boolean,
+    verdict: AttemptVerdict,
+    startedAt: Date,
+    latencyMs: number,
+  ): Promise<void> {
     const step = nextStep(verdict, event.transientFailures, this.config.dispatch);
-    await this.recordDespiteOutage(startedAt, () => this.eventLog.recordAttempt(
-      {
+    const answeredByCleverTap = verdict.outcome === 'sent' || verdict.outcome === 'failed';
+    await this.recordDespiteOutage(startedAt, () =>
+      this.queue.record({
         eventId: event.eventId,
+        accountId: event.accountId,
         attemptNumber: event.attempts + 1,
         trigger: triggerOf(event),
         replayId: event.nextTrigger === 'replay' ? event.replayId : null,
@@ -48,27 +73,40 @@ export class DispatchBulletinHandler implements ICommandHandler<DispatchBulletin
         transientFailures: step.transientFailures,
         startedAt,
         latencyMs,
-      },
-      leaseOwner,
-    ));
+        closesCircuit: answeredByCleverTap && !event.abandonedByDeadProcess,
+        awaited: this.mayBeAwaited(event),
+      }),
+    );
     this.metrics.attemptRecorded(event.accountId, verdict.outcome, step.status);
-    if (!event.abandonedByDeadProcess) await this.circuit.record(event.accountId, verdict.outcome, probe);
-    else if (probe) await this.circuit.releaseProbe(event.accountId);
+    // A success closes the circuit in the record's own statement; what may open it is recorded here.
+    if (event.abandonedByDeadProcess) {
+      if (probe) await this.circuit.releaseProbe(event.accountId);
+    } else if (!answeredByCleverTap) await this.circuit.record(event.accountId, verdict.outcome, probe);
     this.eventBus.publish(new BulletinDispatchedEvent(event.eventId, step.status));
+  }
+
+  /**
+   * A synchronous ingest request waits for its event's first attempt, for at most SYNC_WAIT_MS after
+   * the event was received; any other outcome has nobody to wake. (The margin covers the clocks of the
+   * gateway and the database.)
+   */
+  private mayBeAwaited(event: ClaimedEvent): boolean {
+    const { syncWaitMs } = this.config.dispatch;
+    return event.attempts === 0 && syncWaitMs > 0 && Date.now() - event.receivedAt.getTime() < syncWaitMs + AWAITED_MARGIN_MS;
   }
 
   /**
    * CleverTap has answered; losing that answer to a database blip would turn a known outcome into an
    * uncertain one. So keep trying to record it while the lease is ours. A retry after a commit whose
-   * acknowledgement was lost finds its own row (unique attempt number) and stops.
+   * acknowledgement was lost finds its own row (unique attempt number) and writes nothing.
    */
-  private async recordDespiteOutage(startedAt: Date, record: () => Promise<void>): Promise<void> {
+  private async recordDespiteOutage(startedAt: Date, record: () => Promise<unknown>): Promise<void> {
     const deadline = startedAt.getTime() + this.config.dispatch.leaseMs - RECORD_RETRY_MS;
     for (;;) {
       try {
-        return await record();
+        await record();
+        return;
       } catch (error) {
-        if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) return;
         if (Date.now() > deadline) throw error;
         this.logger.warn(`could not record an attempt (${(error as Error).message}); retrying`);
         await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS));
