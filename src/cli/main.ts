@@ -1,4 +1,10 @@
 import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { strictValidation } from '../common/query-validation.pipe.js';
+import { ReplayRequestDto } from '../replay/replay-request.dto.js';
+import { RequestReplayCommand } from '../replay/request-replay.command.js';
+import { withCliContext } from './cli-context.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/gateway-config.js';
@@ -67,20 +73,60 @@ async function withProgress<T>(label: string, total: number, work: (update: (don
   }
 }
 
-async function validFilter(options: Record<string, string>): Promise<EventFilter> {
-  const filter = Object.assign(new EventFilter(), {
+/** The filter options of `export` and `replay`, under the API's field names. */
+function filterOptions(options: Record<string, string>): Record<string, string | undefined> {
+  return {
     error: options.error,
-    error_code: options.error_code,
+    error_code: options.errorCode ?? options.error_code,
     status: options.status,
     business_event: options.businessEvent,
     partner: options.partner,
     account: options.account,
     received_from: options.from,
     received_to: options.to,
-  });
+  };
+}
+
+/** The API's field names in a validation message, as this CLI's options. */
+const CLI_NAMES: [RegExp, string][] = [
+  [/\breceived_from\b/g, '--from'],
+  [/\breceived_to\b/g, '--to'],
+  [/\bbusiness_event\b/g, '--business-event'],
+  [/\berror_code\b/g, '--error-code'],
+  [/\binclude_uncertain\b/g, '--include-uncertain'],
+  [/\bdry_run\b/g, '--dry-run'],
+  [/\breason\b/g, '--reason'],
+];
+const inCliTerms = (message: string) => CLI_NAMES.reduce((text, [name, option]) => text.replace(name, option), message);
+
+async function validFilter(options: Record<string, string>): Promise<EventFilter> {
+  const filter = Object.assign(new EventFilter(), filterOptions(options));
   const errors = await validate(filter, { skipUndefinedProperties: true });
-  if (errors.length > 0) program.error(errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '));
+  const messages = new Set(errors.flatMap((e) => Object.values(e.constraints ?? {})));
+  if (messages.size > 0) program.error(inCliTerms([...messages].join('; ')));
   return filter;
+}
+
+/** Validated exactly as the body of POST /v1/replays is. */
+async function validReplayRequest(body: Record<string, unknown>): Promise<ReplayRequestDto> {
+  const defined = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+  try {
+    return (await strictValidation.transform(defined, { type: 'body', metatype: ReplayRequestDto })) as ReplayRequestDto;
+  } catch (error) {
+    return program.error(inCliTerms((error as Error).message));
+  }
+}
+
+/** The gateway's own providers and handlers for one command (see cli-context.ts), on a migrated database. */
+async function withGateway<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const config = loadConfigOrExit();
+  const database = await openDatabase(config);
+  try {
+    await runMigrations(database.url);
+    return await withCliContext(config, database.url, work);
+  } finally {
+    await database.stop();
+  }
 }
 
 const program = new Command('bulletin-gateway')
@@ -259,22 +305,29 @@ program
   .option('--error-code <code>', 'code of the latest error, e.g. 400 or ECONNREFUSED')
   .option('--dry-run', 'only say what would be queued')
   .option('--include-uncertain', 'also resend uncertain events (CleverTap may already have raised them)')
+  .option('--force', 'also resend events already sent (users are notified again; recorded with the replay)')
   .option('--no-wait', 'return once queued instead of following progress')
   .action(async (options: Record<string, string | boolean>) => {
-    if (!/\S/.test(String(options.reason))) program.error('--reason is required: say why these events are being replayed');
-    const filter = await validFilter({ ...(options as Record<string, string>), error: options.error as string, error_code: options.errorCode as string });
-    const scope = { filter, includeUncertain: Boolean(options.includeUncertain), force: false };
-    await withDatabase(async (db) => {
-      const replays = new ReplayRepository(db);
-      if (options.dryRun) return console.log(JSON.stringify(await replays.preview(scope), null, 2));
+    await withGateway(async (app) => {
+      // The same request, validation and handler as POST /v1/replays.
+      const request = await validReplayRequest({
+        reason: options.reason,
+        dry_run: options.dryRun === true,
+        include_uncertain: options.includeUncertain === true,
+        force: options.force === true,
+        ...filterOptions(options as Record<string, string>),
+      });
       const who = `cli:${userInfo().username}`;
-      const replay = await replays.requeue(scope, { id: who, name: who }, String(options.reason));
-      console.log(`replay ${replay.id}: ${replay.matched} matched, ${replay.queued} queued`);
-      if (!options.wait || replay.queued === 0) return;
+      // Whoever can reach the database can do what an admin can; the CLI acts as one, named by the OS user.
+      const result = await app.get(CommandBus).execute(new RequestReplayCommand({ partnerId: who, name: who, role: 'admin' }, request));
+      if (result.dry_run) return console.log(JSON.stringify(result, null, 2));
+      console.log(`replay ${result.id}: ${result.matched} matched, ${result.queued} queued`);
+      if (!options.wait || result.queued === 0) return;
       console.error('following progress (the gateway sends them; Ctrl-C stops following, not the replay)');
-      const final = await withProgress('sending', replay.queued, async (update) => {
+      const replays = app.get(ReplayRepository);
+      const final = await withProgress('sending', result.queued, async (update) => {
         for (;;) {
-          const progress = (await replays.progress(replay.id))!;
+          const progress = (await replays.progress(result.id))!;
           update(progress.queued - progress.pending);
           if (progress.done) return progress;
           await new Promise((resolve) => setTimeout(resolve, 500));

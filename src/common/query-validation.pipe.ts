@@ -12,5 +12,6 @@ export const strictValidation = new ValidationPipe({
   transform: true,
   whitelist: true,
   forbidNonWhitelisted: true,
-  exceptionFactory: (errors) => new GatewayError('invalid_request', 400, messagesOf(errors).join('; ')),
+  // Several checks of one field may share a message (a date's format and its range): say it once.
+  exceptionFactory: (errors) => new GatewayError('invalid_request', 400, [...new Set(messagesOf(errors))].join('; ')),
 });

@@ -61,10 +61,20 @@ describe('bulletin-gateway replay (the CLI)', () => {
     expect(gateway.simulator.successful()).toHaveLength(12);
   });
 
+  it('with --force resends events already sent, as an admin may through the API, and the replay records it', async () => {
+    const result = await runCli(gateway.database.url, ['replay', '--status', 'sent', '--force', '--reason', 'partner lost its copies']);
+    expect(result.code).toBe(0);
+    const id = /^replay ([0-9a-f-]{36}): 12 matched, 12 queued$/m.exec(result.stdout)![1];
+    expect(result.stdout).toMatch(new RegExp(`replay ${id} done: 12 sent, 0 failed again`));
+    const [request] = await gateway.sql(`SELECT force_resend, requeued FROM replay_requests WHERE id = $1`, [id]);
+    expect(request).toEqual({ force_resend: true, requeued: 12 });
+    expect(gateway.simulator.successful()).toHaveLength(24);
+  });
+
   it.each([
     ['an unknown status', ['--status', 'lost', '--reason', 'x'], /status must be one of/],
-    ['a --from that is not a date', ['--from', 'yesterday', '--reason', 'x'], /received_from/],
-    ['an --error-code with spaces', ['--error-code', 'not found', '--reason', 'x'], /error_code/],
+    ['a --from that is not a date', ['--from', 'yesterday', '--reason', 'x'], /--from must be a date-time/],
+    ['an --error-code with spaces', ['--error-code', 'not found', '--reason', 'x'], /--error-code must be/],
     ['no --reason', ['--status', 'exhausted'], /--reason/],
     ['an empty --reason', ['--status', 'exhausted', '--reason', ''], /reason/],
     ['a blank --reason', ['--status', 'exhausted', '--reason', '   '], /reason/],
