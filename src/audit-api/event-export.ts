@@ -21,8 +21,8 @@ const EXPORT_COLUMNS = `${SUMMARY_COLUMNS}, e.payload, a.http_status AS last_htt
   l.leaf_index, encode(l.leaf_hash, 'base64') AS leaf_hash`;
 
 /**
- * Rows fetched at a time. Rows waiting in the stream's buffer outlive V8's young generation: with 1,000
- * per fetch, exporting 1M events promoted enough garbage to grow the heap by 60 MB or more.
+ * Rows fetched at a time, kept small: rows waiting in the stream's buffer outlive V8's young generation
+ * and would be promoted, growing the heap during a long export.
  */
 const EXPORT_ROWS_PER_FETCH = 250;
 

@@ -138,10 +138,9 @@ function socketDirectoryFor(clusterDir: string, port: number): string | undefine
 }
 
 /**
- * The gateway connects over the Unix socket when there is one: it skips the loopback TCP stack. On the
- * bench machine, plain single-row INSERTs from 64 clients ran 21 % faster over the socket (3 runs each);
- * the gateway's saturated ingest, which batches its writes, gained about 4 %, within the noise.
- * TCP on 127.0.0.1 stays open for psql and other tools.
+ * The gateway connects over the Unix socket when there is one: it skips the loopback TCP stack, which
+ * costs CPU on a small machine (figures in docs/performance.md). TCP on 127.0.0.1 stays open for psql and
+ * other tools.
  */
 function urlOf(serverUrl: string, database: string, socketDir: string | undefined, port: number): string {
   const url = `${serverUrl}/${database}`;

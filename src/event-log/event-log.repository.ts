@@ -56,9 +56,8 @@ export const OUTCOME_CHANNEL = 'bulletin_outcome';
 
 /**
  * maxBatch bounds a statement's size. One batch at a time: the commits' WAL flushes are what ingest
- * waits on, and batches written side by side only queue behind each other's flushes. In the bench's
- * ingest phases (2 cores, embedded Postgres), 1 batch in flight took 4,700-4,800 events/s against
- * 4,100-4,200 for 2, 3,600 for 4 and 3,100 for 8, with the best p99 at 1,000 req/s too.
+ * waits on, and batches written side by side only queue behind each other's flushes (the bench's A/B of
+ * 1, 2, 4 and 8 batches in flight is in docs/performance.md).
  */
 const GROUP_COMMIT = { maxBatch: 200, maxInFlight: 1, retryAlone: isCausedByRow };
 
