@@ -62,6 +62,24 @@ describe('per-partner ingress limits', () => {
     expect((await post(flood.key, 'rate-later')).status).toBe(202);
   });
 
+  it('keeps a key sent in the account header of a refused request out of the rejection log', async () => {
+    const leaky = await partner('leaky');
+    await limit(leaky.id, { rate_limit_per_second: 1, rate_limit_burst: 1 }).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const answers = [];
+    for (let i = 0; i < 4; i++)
+      answers.push(
+        await request(gateway.http)
+          .post('/1/targets/trigger.json')
+          .set({ ...gateway.partnerHeaders(leaky.key), 'X-CleverTap-Account-Id': leaky.key })
+          .send(uniqueBulletin(`leak-${i}`)),
+      );
+    expect(answers.some((answer) => answer.status === 429)).toBe(true);
+    await waitFor(async () => (await gateway.sql(`SELECT 1 FROM rejected_requests WHERE partner_id = $1 AND http_status = 429`, [leaky.id])).length > 0, 5000);
+    const rows = await gateway.sql(`SELECT row_to_json(r)::text AS row FROM rejected_requests r WHERE partner_id = $1`, [leaky.id]);
+    expect(rows.map((row) => row.row).join('\n')).not.toContain(leaky.key);
+  });
+
   it('refuses events beyond the partner\'s backlog quota until some are sent', async () => {
     const busy = await partner('busy');
     await limit(busy.id, { max_backlog: 4 }).expect(200);
