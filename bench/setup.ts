@@ -60,7 +60,7 @@ export async function startBench(options: BenchOptions, cleanup: Cleanup): Promi
   const cliEnv = childEnv({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
   // The first CLI call also applies the migrations.
   // --force: the bench's accounts are configured for its gateway process only, not in this CLI's environment.
-  const partner = await createKey(cliEnv, ['--name', 'bench partner', '--force', ...accounts.flatMap((id) => ['--account', id])]);
+  const partner = await createKey(cliEnv, ['--name', 'bench partner', ...accounts.flatMap((id) => ['--account', id])]);
   const auditor = await createKey(cliEnv, ['--name', 'bench auditor', '--role', 'auditor']);
 
   const db = new pg.Pool({ connectionString: database.url, max: 4 });
@@ -77,8 +77,12 @@ export async function startBench(options: BenchOptions, cleanup: Cleanup): Promi
   return { options, workDir, database, db, accounts, partner, auditorKey: auditor.key, simulator, gateway, gatewayUrl: url, usage, cpu };
 }
 
+/**
+ * The CLI runs without the gateway's account configuration (the bench gives it to the gateway process
+ * only), so it is told to bind partners to accounts it cannot see.
+ */
 export async function createKey(env: NodeJS.ProcessEnv, args: string[]): Promise<{ id: string; key: string }> {
-  const stdout = await runCli(['partners:create', ...args, '--json'], env);
+  const stdout = await runCli(['partners:create', ...args, '--force', '--json'], env);
   const line = stdout.trim().split('\n').reverse().find((text) => text.startsWith('{'));
   if (!line) throw new Error(`partners:create printed no JSON: ${stdout}`);
   return JSON.parse(line);

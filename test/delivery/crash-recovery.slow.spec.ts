@@ -84,11 +84,13 @@ describe('a gateway process killed with SIGKILL mid-dispatch', () => {
       else expect(times).toBeLessThanOrEqual(1);
     }
     // Only attempts the dead process had not finished are unknown, and they say so. A slot owns one
-    // event at a time, only once its request is about to leave (see SlotLoop): so at most one per slot,
-    // and each of them reached CleverTap.
+    // event at a time, only once its request is about to leave (see SlotLoop): so at most one per slot.
+    // Each reached CleverTap at most once and is never sent again. (Ownership is written before the
+    // request's first byte, as it must be, so a kill in between parks an event CleverTap never saw:
+    // the gateway cannot tell the two apart, which is why such an event is uncertain, not resent.)
     const uncertain = events.filter((event) => event.status === 'uncertain');
     expect(uncertain.length).toBeLessThanOrEqual(3);
-    for (const event of uncertain) expect([event.program_id, receipts.get(event.program_id) ?? 0]).toEqual([event.program_id, 1]);
+    for (const event of uncertain) expect([event.program_id, (receipts.get(event.program_id) ?? 0) <= 1]).toEqual([event.program_id, true]);
     for (const { event_id } of reservedRows) expect(byId.get(event_id).status).toBe('sent');
     expect(simulator.stats().rejected429).toBe(0);
     await second.kill('SIGTERM');
@@ -105,7 +107,10 @@ describe('a gateway process killed with SIGKILL mid-dispatch', () => {
     const exit = await gateway.kill('SIGTERM');
 
     expect(exit.code).toBe(0);
-    const { rows } = await db.query(`SELECT event_id FROM event_status WHERE lease_owner IS NOT NULL OR lease_expires_at IS NOT NULL`);
+    const { rows } = await db.query(
+      `SELECT s.event_id FROM event_status s JOIN bulletin_events e ON e.id = s.event_id
+        WHERE (s.lease_owner IS NOT NULL OR s.lease_expires_at IS NOT NULL) AND e.payload->'properties'->>'program_id' LIKE 'term-%'`,
+    );
     expect(rows).toEqual([]);
     await sleep(100);
     const { rows: sentRows } = await db.query(

@@ -73,11 +73,14 @@ describe('two gateway processes on one database', () => {
         WHERE e.payload->'properties'->>'program_id' ~ '^(deep|few)-' ORDER BY a.started_at`,
     );
     const deepStarts = rows.filter((row) => row.program_id.startsWith('deep')).map((row) => row.started_at.getTime());
-    for (const row of rows.filter((attempt) => attempt.program_id.startsWith('few'))) {
-      const overtaking = deepStarts.filter((at) => at > row.received_at.getTime() && at < row.started_at.getTime()).length;
-      // In flight, then about one turn in each process.
-      expect([row.program_id, overtaking <= 3 + 2 * 5]).toEqual([row.program_id, true]);
-    }
+    const overtaken = rows
+      .filter((attempt) => attempt.program_id.startsWith('few'))
+      .map((row) => [row.program_id, deepStarts.filter((at) => at > row.received_at.getTime() && at < row.started_at.getTime()).length]);
+    console.log(`deep events started while each of few's waited: ${JSON.stringify(overtaken)}`);
+    // Fair share puts a few events in flight and about one turn in each process ahead of them; a
+    // first-in-first-out queue would put the rest of the backlog ahead (over 250 here). The bound is
+    // loose because two loaded processes take their turns unevenly.
+    for (const [programId, overtaking] of overtaken) expect([programId, overtaking < 60]).toEqual([programId, true]);
     expect(simulator.stats().maxInFlightSeen[ACCOUNT_ID]).toBe(3);
     expect(simulator.stats().rejected429).toBe(0);
   }, 120_000);
