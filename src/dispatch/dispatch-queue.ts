@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { storableText } from '../common/untrusted-json.js';
+import { GroupCommit, isCausedByRow } from '../event-log/group-commit.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { NotificationSender } from '../database/notification-sender.js';
@@ -10,7 +11,6 @@ import type { BulletinPayload } from '../event-log/bulletin-payload.js';
 import { OUTCOME_CHANNEL } from '../event-log/event-log.repository.js';
 import type { AttemptOutcome, AttemptTrigger, EventStatus } from '../event-log/event-status.js';
 import type { Lane } from './fair-share.js';
-import { StatementBatch } from './statement-batch.js';
 
 /**
  * An event this process holds. Until `start` succeeds it is only reserved: the row carries a lease with
@@ -90,9 +90,10 @@ interface ReservedRow {
 
 /**
  * Starts and records of every slot are written in statements of up to this many; two may run at once
- * so that a slot whose answer has come does not wait for a whole batch in flight before its own.
+ * so that a slot whose answer has come does not wait for a whole batch in flight before its own. A step
+ * whose row Postgres refuses is retried alone, so it cannot fail the other slots' steps.
  */
-const STEP_BATCH = { maxBatch: 500, maxInFlight: 2 };
+const STEP_BATCH = { maxBatch: 500, maxInFlight: 2, gatherTurn: true, retryAlone: isCausedByRow };
 
 /** One account's pending events as the whole fleet sees them. */
 export interface AccountBacklog {
@@ -115,10 +116,10 @@ const storableOrNull = (text: unknown) => (text == null ? null : storableText(St
 export class DispatchQueue {
   /** This process, as the owner of the leases it takes. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly steps = new StatementBatch<Step, StepResult>((steps) => this.writeSteps(steps), STEP_BATCH);
-  private readonly reservations = new StatementBatch<{ accountId: string; limit: number }, ClaimedEvent[]>(
+  private readonly steps = new GroupCommit<Step, StepResult>((steps) => this.writeSteps(steps), STEP_BATCH);
+  private readonly reservations = new GroupCommit<{ accountId: string; limit: number }, ClaimedEvent[]>(
     (wanted) => this.reserveBatch(wanted),
-    { maxBatch: 200, maxInFlight: 1 },
+    { maxBatch: 200, maxInFlight: 1, gatherTurn: true },
   );
   private readonly leaseMs: number;
 

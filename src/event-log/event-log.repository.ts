@@ -5,7 +5,7 @@ import { NotificationSender } from '../database/notification-sender.js';
 import type { BulletinPayload } from './bulletin-payload.js';
 import { GatewayError } from '../common/gateway.error.js';
 import { findUnstorableText } from '../common/untrusted-json.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, isCausedByRow } from './group-commit.js';
 import type { EventStatus } from './event-status.js';
 
 export interface NewEvent {
@@ -60,15 +60,6 @@ export const OUTCOME_CHANNEL = 'bulletin_outcome';
  * 1, 2, 4 and 8 batches in flight is in docs/performance.md).
  */
 const GROUP_COMMIT = { maxBatch: 200, maxInFlight: 1, retryAlone: isCausedByRow };
-
-/**
- * SQLSTATE classes 22 (data exception: a NUL in text, an unencodable character, a bad cast) and 23
- * (integrity constraint violation) blame a row, not the database: the batch is retried row by row.
- */
-export function isCausedByRow(error: unknown): boolean {
-  const code = (error as { driverError?: { code?: unknown }; code?: unknown })?.driverError?.code ?? (error as { code?: unknown })?.code;
-  return typeof code === 'string' && /^2[23]/.test(code);
-}
 
 @Injectable()
 export class EventLogRepository {

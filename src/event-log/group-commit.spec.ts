@@ -93,4 +93,17 @@ describe('GroupCommit isolating a bad item', () => {
     expect(await Promise.all(results)).toEqual(['database gone', 'database gone', 'database gone']);
     expect(calls).toEqual([[1], [2, 3]]);
   });
+
+  it('with gatherTurn, writes what is submitted in one turn of the event loop as one batch', async () => {
+    const calls: number[][] = [];
+    const group = new GroupCommit(
+      async (items: number[]) => {
+        calls.push(items);
+        return items;
+      },
+      { maxBatch: 10, maxInFlight: 1, gatherTurn: true },
+    );
+    expect(await Promise.all([group.submit(1), group.submit(2), group.submit(3)])).toEqual([1, 2, 3]);
+    expect(calls).toEqual([[1, 2, 3]]); // without gatherTurn the first would go alone
+  });
 });

@@ -25,13 +25,26 @@ export class GroupCommit<TItem, TResult> {
        * not for an unreachable database, where it would only multiply the failed statements.
        */
       retryAlone?: (error: unknown) => boolean;
+      /**
+       * Whether the first item waits for the end of the current event-loop turn, so that items
+       * submitted back to back (a dispatch slot's answer and its next start) share one statement.
+       */
+      gatherTurn?: boolean;
     },
   ) {}
+
+  private scheduled = false;
 
   submit(item: TItem): Promise<TResult> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      this.flush();
+      if (!this.options.gatherTurn) return this.flush();
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.flush();
+      });
     });
   }
 
@@ -55,4 +68,14 @@ export class GroupCommit<TItem, TResult> {
       else for (const pending of batch) pending.reject(error);
     }
   }
+}
+
+/**
+ * SQLSTATE classes 22 (data exception: a NUL in text, an unencodable character, a bad cast) and 23
+ * (integrity constraint violation) blame a row, not the database: a batch failing so is worth retrying
+ * row by row (the `retryAlone` option).
+ */
+export function isCausedByRow(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: unknown }; code?: unknown })?.driverError?.code ?? (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
 }
