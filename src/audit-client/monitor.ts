@@ -44,7 +44,7 @@ export async function monitorOnce(options: MonitorOptions): Promise<MonitorRepor
   const from = trusted?.size ?? 0;
   const mismatch = options.full ? await checkWholeTree(client, checkpoint) : await spotCheck(options, checkpoint, from);
   if (typeof mismatch === 'string') return { ok: false, problem: 'leaf_mismatch', detail: mismatch };
-  await writeTrustedHead(statePath, checkpoint, note);
+  writeTrustedHead(statePath, checkpoint, note);
   return { ok: true, size: checkpoint.size, previousSize: trusted?.size, leavesChecked: mismatch };
 }
 

@@ -32,7 +32,7 @@ export async function readTrustedHead(path: string): Promise<TrustedHead | undef
   return head as TrustedHead;
 }
 
-export async function writeTrustedHead(path: string, checkpoint: Checkpoint, note: string): Promise<void> {
+export function writeTrustedHead(path: string, checkpoint: Checkpoint, note: string): void {
   const head: TrustedHead = {
     origin: checkpoint.origin,
     size: checkpoint.size,
@@ -40,5 +40,5 @@ export async function writeTrustedHead(path: string, checkpoint: Checkpoint, not
     checkpoint: note,
     recorded_at: new Date().toISOString(),
   };
-  await writeFileAtomically(path, `${JSON.stringify(head, null, 2)}\n`);
+  writeFileAtomically(path, `${JSON.stringify(head, null, 2)}\n`);
 }

@@ -36,7 +36,7 @@ export async function witnessOnce(options: WitnessOptions): Promise<WitnessRepor
     const fork = await checkExtends(client, trusted, checkpoint);
     if (fork) return { ok: false, ...fork };
   }
-  await writeTrustedHead(statePath, checkpoint, note);
+  writeTrustedHead(statePath, checkpoint, note);
   // Sending the same checkpoint's cosignature again is harmless: the gateway keeps one per witness.
   const cosigned = cosignCheckpoint(note, options.witnessSigner);
   await client.submitCosignature(note, cosigned.trimEnd().split('\n').pop()!);

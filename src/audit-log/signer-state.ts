@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomically } from '../common/atomic-file.js';
 import { join } from 'node:path';
 
 /**
@@ -32,25 +33,7 @@ export function readSignerState(dir: string): SignerState | undefined {
   return state;
 }
 
-/**
- * Replaces the state so that a crash at any moment leaves either the old or the new file whole: write a
- * temporary file, fsync it, rename it over the old one, fsync the directory so the rename itself lasts.
- */
+/** Replaces the state atomically: a crash leaves either the old or the new file whole. */
 export function writeSignerState(dir: string, state: SignerState): void {
-  const path = join(dir, STATE_FILE);
-  const temporary = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
-  const dirFd = openSync(dir, 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
+  writeFileAtomically(join(dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
 }

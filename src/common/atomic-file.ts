@@ -1,27 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
- * Replaces `path` with `data` so that a crash at any moment leaves either the old file or the new one,
- * never a mix: write a temporary file beside it, fsync it, rename it over the old one, fsync the folder
- * (the rename itself is only durable once the folder is).
+ * Replaces `path` with `data` so that a crash at any moment leaves either the old file or the new one
+ * whole, never a mix: write a temporary file beside it, fsync it, rename it over the old one, fsync the
+ * folder (the rename itself is only durable once the folder is). Synchronous: the files are small, and a
+ * caller must not go on (sign, cosign) before its state is safe.
  */
-export async function writeFileAtomically(path: string, data: string): Promise<void> {
+export function writeFileAtomically(path: string, data: string): void {
   const folder = dirname(path);
   const temporary = join(folder, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const file = await open(temporary, 'wx', 0o600);
+  const file = openSync(temporary, 'wx', 0o600);
   try {
-    await file.writeFile(data, 'utf8');
-    await file.sync();
+    writeSync(file, data);
+    fsyncSync(file);
   } finally {
-    await file.close();
+    closeSync(file);
   }
-  await rename(temporary, path);
-  const directory = await open(folder, 'r');
+  renameSync(temporary, path);
+  const directory = openSync(folder, 'r');
   try {
-    await directory.sync();
+    fsyncSync(directory);
   } finally {
-    await directory.close();
+    closeSync(directory);
   }
 }
