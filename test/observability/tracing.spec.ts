@@ -1,6 +1,7 @@
 import { SpanKind, trace, type ProxyTracerProvider } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import request from 'supertest';
+import { recordSql } from '../../src/audit-log/leaf-records.js';
 import { startTracing, type Tracing, tracingOn } from '../../src/tracing/tracing.js';
 import { bulletin, partnerIdOf } from '../support/fixtures.js';
 import { ACCOUNT_ID, startGateway, UPSTREAM_PASSCODE, type GatewayHarness } from '../support/gateway-harness.js';
@@ -112,6 +113,10 @@ describe('tracing on: one bulletin from the partner to CleverTap', () => {
     // Stored with the event: the gateway's ingest span, not the partner's header.
     const traceparent = await storedTraceparent(gateway, eventId);
     expect(traceparent).toBe(`00-${PARTNER_TRACE_ID}-${ingest.spanContext().spanId}-01`);
+    // ... and outside the event's audit record, which is the same with tracing on or off.
+    const [{ leaf }] = await gateway.sql(`SELECT ${recordSql('event')} AS leaf FROM bulletin_events t WHERE t.id = $1`, [eventId]);
+    expect(leaf).toMatchObject({ kind: 'event', id: eventId });
+    expect(JSON.stringify(leaf)).not.toContain(ingest.spanContext().spanId);
 
     // The attempt: a trace of its own, linked to the ingest span.
     expect(dispatch.parentSpanContext).toBeUndefined();
@@ -160,6 +165,22 @@ describe('tracing on: one bulletin from the partner to CleverTap', () => {
       expect(ingest.spanContext().traceId).not.toBe(PARTNER_TRACE_ID);
       expect(await storedTraceparent(gateway, eventId)).toBe(`00-${ingest.spanContext().traceId}-${ingest.spanContext().spanId}-01`);
       expect(dispatch.links[0].context.spanId).toBe(ingest.spanContext().spanId);
+    }
+  });
+
+  it("requests sharing one INSERT each reach it: the first's append span is its parent, the others' are linked", async () => {
+    const eventIds = await Promise.all(Array.from({ length: 6 }, () => send(gateway, key, { traceparent: PARTNER_TRACEPARENT })));
+    const appends = await Promise.all(
+      eventIds.map((eventId) => one((s) => s.name === 'event-log append' && s.attributes['bulletin.event_id'] === eventId, 'an append span')),
+    );
+    const inserts = spans().filter((s) => s.name === 'INSERT bulletin_events');
+    for (const append of appends) {
+      const reaching = inserts.filter(
+        (insert) => childOf(insert, append) || insert.links.some((link) => link.context.spanId === append.spanContext().spanId),
+      );
+      expect(reaching).toHaveLength(1);
+      const [insert] = reaching;
+      expect(insert.attributes['db.operation.batch.size']).toBe(1 + insert.links.length);
     }
   });
 
