@@ -174,7 +174,7 @@ export class Environment {
   LOG_LEVEL = 'info';
 
   // OpenTelemetry tracing (docs/observability.md): the standard variables; the SDK reads them itself,
-  // they are declared here so a bad value stops the start with one clear line. See tracingSettings.
+  // they are declared here so a bad value stops the start with one clear line. See src/tracing/tracing-config.ts.
   @IsOptional() @Matches(/^(true|false)$/i, { message: 'must be true or false' })
   OTEL_SDK_DISABLED?: string;
 

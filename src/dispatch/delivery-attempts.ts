@@ -79,9 +79,9 @@ export class DeliveryAttempts {
   ): Promise<void> {
     const step = nextStep(verdict, event.transientFailures, this.config.dispatch);
     const answeredByCleverTap = verdict.outcome === 'sent' || verdict.outcome === 'failed';
-    noteAttemptVerdict(verdictAttributes(verdict, step.status));
+    noteAttemptVerdict(() => verdictAttributes(verdict, step.status));
     await this.recordDespiteOutage(startedAt, () =>
-      inSpan('dispatch record', { 'bulletin.event_id': event.eventId, 'bulletin.attempt_number': event.attempts + 1 }, () =>
+      inSpan('dispatch record', () => ({ 'bulletin.event_id': event.eventId, 'bulletin.attempt_number': event.attempts + 1 }), () =>
         this.queue.record({
           eventId: event.eventId,
           accountId: event.accountId,

@@ -119,8 +119,8 @@ export function tracedDispatch<T>(facts: DispatchSpanFacts, work: () => T, settl
   return result;
 }
 
-/** Adds the attempt's verdict to the active dispatch span (a no-op outside one). */
-export function noteAttemptVerdict(attributes: Attributes): void {
+/** Adds the attempt's verdict to the active dispatch span (a no-op outside one, or with tracing off). */
+export function noteAttemptVerdict(attributes: () => Attributes): void {
   if (!tracingOn()) return;
-  trace.getActiveSpan()?.setAttributes(attributes);
+  trace.getActiveSpan()?.setAttributes(attributes());
 }

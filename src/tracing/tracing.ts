@@ -1,4 +1,4 @@
-import { type Attributes, context, type Link, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { type Attributes, context, type Link, propagation, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { packageVersion } from '../cli/package-version.js';
 import { DEFAULT_SERVICE_NAME, type TracingConfig } from './tracing-config.js';
@@ -78,12 +78,13 @@ async function exporterFor(config: TracingConfig, sdk: typeof import('@opentelem
 }
 
 /**
- * Runs `work` in a child span of the active one, ended when it settles; with tracing off, just runs it.
+ * Runs `work` in a child span of the active one, ended when it settles; with tracing off, just runs it
+ * (`attributes` is a function so that nothing is built then).
  * An error marks the span failed with its type only: messages may quote what was refused.
  */
-export async function inSpan<T>(name: string, attributes: Attributes, work: (span: Span | undefined) => Promise<T>, kind = SpanKind.INTERNAL): Promise<T> {
+export async function inSpan<T>(name: string, attributes: () => Attributes, work: (span: Span | undefined) => Promise<T>, kind = SpanKind.INTERNAL): Promise<T> {
   if (!running) return work(undefined);
-  return tracer().startActiveSpan(name, { kind, attributes }, async (span) => {
+  return tracer().startActiveSpan(name, { kind, attributes: attributes() }, async (span) => {
     try {
       return await work(span);
     } catch (error) {
@@ -108,4 +109,3 @@ export function linkTo(traceparent: string | null | undefined): Link[] {
   return spanContext ? [{ context: spanContext, attributes: { 'bulletin.link': 'ingest' } }] : [];
 }
 
-export { ROOT_CONTEXT };
