@@ -59,7 +59,7 @@ describe('tracing on: one bulletin from the partner to CleverTap', () => {
 
   beforeAll(async () => {
     tracing = (await startTracing(undefined, { spanProcessors: [new SimpleSpanProcessor(exporter)] }))!;
-    gateway = await startGateway();
+    gateway = await startGateway({ env: { RETRY_SCHEDULE: '1s' } });
     key = await gateway.createPartner();
   });
   afterAll(async () => {
@@ -182,6 +182,31 @@ describe('tracing on: one bulletin from the partner to CleverTap', () => {
       const [insert] = reaching;
       expect(insert.attributes['db.operation.batch.size']).toBe(1 + insert.links.length);
     }
+  });
+
+  it('a retry, a later attempt read back from the database, is a new trace linked to the same ingest span', async () => {
+    gateway.simulator.setFaults([{ kind: '5xx', status: 503, remaining: 1 }]);
+    const response = await request(gateway.http)
+      .post('/1/targets/trigger.json')
+      .set(gateway.partnerHeaders(key))
+      .set({ traceparent: PARTNER_TRACEPARENT, Prefer: 'respond-async' })
+      .send(bulletin())
+      .expect(202);
+    const eventId = response.body.event_id as string;
+    const ingest = await one((s) => s.kind === SpanKind.SERVER && s.attributes['bulletin.event_id'] === eventId, 'the ingest span');
+    const attempts = await waitFor(
+      () => {
+        const found = spans().filter((s) => s.name === 'dispatch attempt' && s.attributes['bulletin.event_id'] === eventId);
+        return found.length === 2 && found.sort((a, b) => Number(a.attributes['bulletin.attempt_number']) - Number(b.attributes['bulletin.attempt_number']));
+      },
+      15_000,
+      'two attempts',
+    );
+    expect(attempts[0].attributes).toMatchObject({ 'bulletin.attempt_number': 1, 'bulletin.outcome': 'transient', 'http.response.status_code': 503, 'bulletin.resulting_status': 'retrying' });
+    expect(attempts[1].attributes).toMatchObject({ 'bulletin.attempt_number': 2, 'bulletin.lane': 'retry', 'bulletin.trigger': 'retry', 'bulletin.outcome': 'sent' });
+    expect(attempts[0].spanContext().traceId).not.toBe(attempts[1].spanContext().traceId);
+    for (const attempt of attempts)
+      expect(attempt.links.map((link) => link.context)).toEqual([expect.objectContaining({ traceId: PARTNER_TRACE_ID, spanId: ingest.spanContext().spanId })]);
   });
 
   it('a request without traceparent is traced too, from the gateway', async () => {
