@@ -8,7 +8,8 @@ import { IndexAuditByStatus1764194400000 } from './1764194400000-IndexAuditBySta
 import { DropEventStatusForeignKey1764198000000 } from './1764198000000-DropEventStatusForeignKey.js';
 import { CreateAuditTree1764201600000 } from './1764201600000-CreateAuditTree.js';
 import { TenantDispatch1764205200000 } from './1764205200000-TenantDispatch.js';
-import { StatusChecks1764208800000 } from './1764208800000-StatusChecks.js';
+import { EventTraceparent1764208800000 } from './1764208800000-EventTraceparent.js';
+import { StatusChecks1764230400000 } from './1764230400000-StatusChecks.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -22,5 +23,6 @@ export const migrations = [
   DropEventStatusForeignKey1764198000000,
   CreateAuditTree1764201600000,
   TenantDispatch1764205200000,
-  StatusChecks1764208800000,
+  EventTraceparent1764208800000,
+  StatusChecks1764230400000,
 ];

@@ -7,6 +7,7 @@ import { setupOpenApi } from './openapi/openapi.js';
 import { configureHttpPipeline, createHttpAdapter } from './http-pipeline.js';
 import { createLogger, PinoNestLogger } from './logging/logger.js';
 import { instrumentHttp } from './metrics/http-metrics.js';
+import { traceIngestRequests } from './tracing/ingest-tracing.js';
 
 /**
  * Builds the gateway as it runs in production, for main.ts and for the end-to-end tests alike. The
@@ -23,6 +24,8 @@ export async function createGatewayApp(
     logger: new PinoNestLogger(logger),
   });
   instrumentHttp(app);
+  // Before the pipeline's hooks, so a request they refuse is traced too.
+  traceIngestRequests(app);
   await configureHttpPipeline(app, config, logger);
   setupOpenApi(app);
   await app.init();

@@ -11,6 +11,7 @@ import { openDatabase } from './database/open-database.js';
 import { runMigrations } from './database/run-migrations.js';
 import { createGatewayApp } from './gateway-app.js';
 import { createLogger } from './logging/logger.js';
+import { startTracing } from './tracing/tracing.js';
 import { PartnersRepository } from './access/partners.repository.js';
 import { startBuiltInSimulator } from './simulator/built-in-simulator.js';
 import type { CleverTapSimulator } from './simulator/clevertap-simulator.js';
@@ -61,11 +62,19 @@ async function main(): Promise<void> {
   }
 }
 
+/** Each process that serves HTTP traces itself (when configured); its spans are flushed as it stops. */
 async function serve(config: GatewayConfig, databaseUrl: string, logger: Logger): Promise<Server> {
+  const tracing = await startTracing(config.tracing);
+  if (tracing) logger.info({ exporter: config.tracing?.exporter }, 'OpenTelemetry tracing on');
   const app = await createGatewayApp(config, databaseUrl, logger);
   await app.listen(config.port, config.host);
   logger.info({ host: config.host, port: config.port, pid: process.pid }, 'listening for HTTP');
-  return { stop: () => app.close() };
+  return {
+    stop: async () => {
+      await app.close();
+      await tracing?.shutdown();
+    },
+  };
 }
 
 /** A worker gets everything from the environment its primary prepared (database URL, simulator account). */

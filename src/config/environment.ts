@@ -17,6 +17,16 @@ function IntegerBetween(min: number, max: number, message: string): PropertyDeco
 
 const DURATION_LIST = /^\s*\d+(ms|s|m|h|d)\s*(,\s*\d+(ms|s|m|h|d)\s*)*$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
+const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+const OTLP_URL = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
 /**
  * The process environment as the gateway reads it. Each rule's message names what is allowed, because
@@ -162,4 +172,33 @@ export class Environment {
 
   @IsOptional() @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL = 'info';
+
+  // OpenTelemetry tracing (docs/observability.md): the standard variables; the SDK reads them itself,
+  // they are declared here so a bad value stops the start with one clear line. See src/tracing/tracing-config.ts.
+  @IsOptional() @Matches(/^(true|false)$/i, { message: 'must be true or false' })
+  OTEL_SDK_DISABLED?: string;
+
+  @IsOptional() @IsIn(TRACES_EXPORTERS, { message: `must be one of ${TRACES_EXPORTERS.join(', ')}` })
+  OTEL_TRACES_EXPORTER?: (typeof TRACES_EXPORTERS)[number];
+
+  @IsOptional() @IsUrl(OTLP_URL, { message: 'must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsOptional() @IsUrl(OTLP_URL, { message: 'must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  @IsOptional() @IsString()
+  OTEL_EXPORTER_OTLP_HEADERS?: string;
+
+  @IsOptional() @IsString()
+  OTEL_SERVICE_NAME?: string;
+
+  @IsOptional() @IsString()
+  OTEL_RESOURCE_ATTRIBUTES?: string;
+
+  @IsOptional() @IsIn(TRACES_SAMPLERS, { message: `must be one of ${TRACES_SAMPLERS.join(', ')}` })
+  OTEL_TRACES_SAMPLER?: string;
+
+  @IsOptional() @Matches(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, { message: 'must be a number from 0 to 1 (the sampled share of traces)' })
+  OTEL_TRACES_SAMPLER_ARG?: string;
 }

@@ -6,6 +6,7 @@ import { type AuditLogConfig, loadAuditLogConfig } from '../audit-log/audit-log-
 import { CLEVERTAP_REGIONS, type CleverTapRegion, isCleverTapRegion } from './clevertap-regions.js';
 import { parseDurationList } from './durations.js';
 import { Environment } from './environment.js';
+import { type TracingConfig, tracingConfig } from '../tracing/tracing-config.js';
 
 export interface CleverTapAccount {
   id: string;
@@ -61,6 +62,8 @@ export interface GatewayConfig {
   };
   /** The transparency log: origin, log key, signer state, witnesses. */
   auditLog: AuditLogConfig;
+  /** OpenTelemetry tracing; undefined: off (see tracingConfig). */
+  tracing?: TracingConfig;
 }
 
 /**
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       checkpointIntervalMs: values.AUDIT_CHECKPOINT_INTERVAL_MS,
     },
     auditLog,
+    tracing: tracingConfig(values),
   };
 }
 
@@ -165,7 +169,8 @@ function httpTimeoutProblems(values: Environment): string[] {
   return problems;
 }
 
-const SECRET_VARIABLES = new Set(['CLEVERTAP_PASSCODE', 'GATEWAY_ADMIN_KEY', 'AUDIT_SIGNING_KEY']);
+// OTLP headers usually carry the collector's API key.
+const SECRET_VARIABLES = new Set(['CLEVERTAP_PASSCODE', 'GATEWAY_ADMIN_KEY', 'AUDIT_SIGNING_KEY', 'OTEL_EXPORTER_OTLP_HEADERS']);
 
 /** A bad value is echoed to help the operator, except secrets, and never a URL's password. */
 function shownValue(variable: string, value: string | undefined): string {

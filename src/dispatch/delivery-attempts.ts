@@ -9,6 +9,8 @@ import { type AttemptVerdict, judgeUpstreamResult, nextStep } from './attempt-ve
 import { BulletinDispatchedEvent } from './bulletin-dispatched.event.js';
 import { CleverTapClient } from './clevertap-client.js';
 import { type ClaimedEvent, DispatchQueue } from './dispatch-queue.js';
+import { noteAttemptVerdict, tracedDispatch } from '../tracing/event-tracing.js';
+import { inSpan, tracingOn } from '../tracing/tracing.js';
 
 const RECORD_RETRY_MS = 500;
 const AWAITED_MARGIN_MS = 5000;
@@ -39,8 +41,25 @@ export class DeliveryAttempts {
     this.accounts = new Map(config.accounts.map((account) => [account.id, account]));
   }
 
-  /** `probe`: this attempt tests whether an open circuit may close. */
+  /**
+   * `probe`: this attempt tests whether an open circuit may close. Traced, the attempt is a span of its
+   * own linked to the event's ingest span; it ends once the attempt is recorded.
+   */
   run(event: ClaimedEvent, probe: boolean): AttemptRun {
+    if (!tracingOn()) return this.runAttempt(event, probe);
+    const facts = {
+      eventId: event.eventId,
+      partnerId: event.partnerId,
+      accountId: event.accountId,
+      lane: event.lane,
+      attemptNumber: event.attempts + 1,
+      trigger: triggerOf(event),
+      traceparent: event.traceparent,
+    };
+    return tracedDispatch(facts, () => this.runAttempt(event, probe), (run) => run.recorded);
+  }
+
+  private runAttempt(event: ClaimedEvent, probe: boolean): AttemptRun {
     const startedAt = new Date();
     if (event.attempts === 0 && !event.abandonedByDeadProcess)
       this.metrics.firstAttemptStarted(event.accountId, event.partnerId, (startedAt.getTime() - event.receivedAt.getTime()) / 1000);
@@ -60,22 +79,25 @@ export class DeliveryAttempts {
   ): Promise<void> {
     const step = nextStep(verdict, event.transientFailures, this.config.dispatch);
     const answeredByCleverTap = verdict.outcome === 'sent' || verdict.outcome === 'failed';
+    noteAttemptVerdict(() => verdictAttributes(verdict, step.status));
     await this.recordDespiteOutage(startedAt, () =>
-      this.queue.record({
-        eventId: event.eventId,
-        accountId: event.accountId,
-        attemptNumber: event.attempts + 1,
-        trigger: triggerOf(event),
-        replayId: event.nextTrigger === 'replay' ? event.replayId : null,
-        ...verdict,
-        resultingStatus: step.status,
-        nextAttemptAt: step.nextAttemptAt,
-        transientFailures: step.transientFailures,
-        startedAt,
-        latencyMs,
-        closesCircuit: answeredByCleverTap && !event.abandonedByDeadProcess,
-        awaited: this.mayBeAwaited(event),
-      }),
+      inSpan('dispatch record', () => ({ 'bulletin.event_id': event.eventId, 'bulletin.attempt_number': event.attempts + 1 }), () =>
+        this.queue.record({
+          eventId: event.eventId,
+          accountId: event.accountId,
+          attemptNumber: event.attempts + 1,
+          trigger: triggerOf(event),
+          replayId: event.nextTrigger === 'replay' ? event.replayId : null,
+          ...verdict,
+          resultingStatus: step.status,
+          nextAttemptAt: step.nextAttemptAt,
+          transientFailures: step.transientFailures,
+          startedAt,
+          latencyMs,
+          closesCircuit: answeredByCleverTap && !event.abandonedByDeadProcess,
+          awaited: this.mayBeAwaited(event),
+        }),
+      ),
     );
     this.metrics.attemptRecorded(event.accountId, verdict.outcome, step.status);
     // A success closes the circuit in the record's own statement; what may open it is recorded here.
@@ -143,4 +165,17 @@ export class DeliveryAttempts {
 
 function triggerOf(event: ClaimedEvent): AttemptTrigger {
   return event.nextTrigger ?? (event.attempts === 0 ? 'auto' : 'retry');
+}
+
+/** What a dispatch span says of the attempt's result: CleverTap's status only when it is a plain word. */
+function verdictAttributes(verdict: AttemptVerdict, resultingStatus: string): Record<string, string | number> {
+  return {
+    'bulletin.outcome': verdict.outcome,
+    'bulletin.resulting_status': resultingStatus,
+    ...(verdict.httpStatus !== undefined ? { 'http.response.status_code': verdict.httpStatus } : {}),
+    ...(verdict.clevertapStatus !== undefined && /^[A-Za-z_-]{1,32}$/.test(verdict.clevertapStatus)
+      ? { 'bulletin.clevertap_status': verdict.clevertapStatus }
+      : {}),
+    ...(verdict.errorCode !== undefined && /^[\w.-]{1,64}$/.test(verdict.errorCode) ? { 'error.type': verdict.errorCode } : {}),
+  };
 }

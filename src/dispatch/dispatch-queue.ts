@@ -37,6 +37,8 @@ export interface ClaimedEvent {
   abandonedByDeadProcess: boolean;
   /** The reservation's expiry, as Postgres wrote it: it tells our reservation from a later one. */
   reservation: string;
+  /** The W3C traceparent of the event's ingest span, when that request was traced. */
+  traceparent?: string | null;
 }
 
 /** `blocked`: the account's circuit is not closed, so only a probe admitted by AccountCircuit may start. */
@@ -86,6 +88,7 @@ interface ReservedRow {
   next_attempt_at: Date;
   reservation: string;
   abandoned: boolean;
+  traceparent: string | null;
 }
 
 /**
@@ -171,7 +174,8 @@ export class DispatchQueue {
         WHERE s.event_id = due.event_id
        RETURNING s.event_id, s.account_id, s.partner_id, s.lane, COALESCE(ps.dispatch_weight, 1) AS weight, e.received_at,
                  s.status, s.attempts, s.transient_failures, e.payload, s.next_trigger, s.replay_id,
-                 s.next_attempt_at, s.lease_expires_at::text AS reservation, due.previous_owner IS NOT NULL AS abandoned`,
+                 s.next_attempt_at, s.lease_expires_at::text AS reservation, due.previous_owner IS NOT NULL AS abandoned,
+                 e.traceparent`,
       [wanted.map((w) => w.accountId), wanted.map((w) => w.limit), this.owner, this.leaseMs],
     );
     // RETURNING has no order; a line's is next_attempt_at (a stable sort keeps ties as they came).
@@ -193,6 +197,7 @@ export class DispatchQueue {
         replayId: row.replay_id,
         abandonedByDeadProcess: row.abandoned,
         reservation: row.reservation,
+        traceparent: row.traceparent,
       });
     // An account asked twice in one batch (by two refills) gets its events once, with the first request.
     const answered = new Set<string>();

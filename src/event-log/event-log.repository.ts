@@ -7,6 +7,8 @@ import { GatewayError } from '../common/gateway.error.js';
 import { findUnstorableText } from '../common/untrusted-json.js';
 import { GroupCommit, isCausedByRow } from './group-commit.js';
 import type { EventStatus } from './event-status.js';
+import type { SpanContext } from '@opentelemetry/api';
+import { tracedAppend, tracedInsert } from '../tracing/event-tracing.js';
 
 export interface NewEvent {
   partnerId: string;
@@ -15,7 +17,12 @@ export interface NewEvent {
   payloadSha256: string;
   idempotencyKey?: string;
   requestId: string;
+  /** The W3C traceparent of the ingest span, when the request was traced; not part of the audit record. */
+  traceparent?: string;
 }
+
+/** An event on its way into a group commit; `span` is its request's append span, when traced. */
+type PendingEvent = NewEvent & { id: string; span?: SpanContext };
 
 export interface IdempotentMatch {
   eventId: string;
@@ -63,7 +70,7 @@ const GROUP_COMMIT = { maxBatch: 200, maxInFlight: 1, retryAlone: isCausedByRow 
 
 @Injectable()
 export class EventLogRepository {
-  private readonly appends = new GroupCommit<NewEvent & { id: string }, Date | undefined>((events) => this.insertBatch(events), GROUP_COMMIT);
+  private readonly appends = new GroupCommit<PendingEvent, Date | undefined>((events) => this.insertBatch(events), GROUP_COMMIT);
 
   constructor(
     private readonly db: DataSource,
@@ -79,7 +86,7 @@ export class EventLogRepository {
     const eventId = randomUUID();
     let receivedAt: Date | undefined;
     try {
-      receivedAt = await this.appends.submit({ ...event, id: eventId });
+      receivedAt = await tracedAppend(eventId, (span) => this.appends.submit({ ...event, id: eventId, span }));
     } catch (error) {
       // Validation should have refused it; if Postgres still did, only this request fails, with a 400.
       if (isCausedByRow(error)) throw unstorableEvent(event);
@@ -95,16 +102,16 @@ export class EventLogRepository {
    * stored, or undefined when it was not (its idempotency key was taken, by an earlier request or by
    * another event of the same batch).
    */
-  private async insertBatch(events: (NewEvent & { id: string })[]): Promise<(Date | undefined)[]> {
-    const column = <T>(pick: (event: NewEvent & { id: string }) => T) => events.map(pick);
-    const rows: { event_id: string; account_id: string; received_ms: string }[] = await this.db.query(
+  private async insertBatch(events: PendingEvent[]): Promise<(Date | undefined)[]> {
+    const column = <T>(pick: (event: PendingEvent) => T) => events.map(pick);
+    const statement = () => this.db.query(
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[])
-                  WITH ORDINALITY AS t(id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id, ord)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[], $9::text[])
+                  WITH ORDINALITY AS t(id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id, traceparent, ord)
        ), inserted AS (
          INSERT INTO bulletin_events
-           (id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id)
-         SELECT id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id
+           (id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id, traceparent)
+         SELECT id, partner_id, account_id, business_event, payload, payload_sha256, idempotency_key, request_id, traceparent
            FROM input ORDER BY ord
          ON CONFLICT (partner_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, account_id, ${RECEIVED_MS} AS received_ms
@@ -123,7 +130,12 @@ export class EventLogRepository {
         column((e) => e.payloadSha256),
         column((e) => e.idempotencyKey ?? null),
         column((e) => e.requestId),
+        column((e) => e.traceparent ?? null),
       ],
+    );
+    const rows: { event_id: string; account_id: string; received_ms: string }[] = await tracedInsert(
+      events.map((event) => event.span),
+      statement,
     );
     for (const accountId of new Set(rows.map((row) => row.account_id))) this.notifications.send(QUEUED_CHANNEL, accountId);
     const inserted = new Map(rows.map((row) => [row.event_id, new Date(row.received_ms)]));

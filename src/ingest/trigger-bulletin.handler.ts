@@ -17,6 +17,7 @@ import { OutcomeWaiter } from './outcome-waiter.js';
 import { TriggerBulletinCommand, type TriggerReply } from './trigger-bulletin.command.js';
 import { queuedReply, REPLAYED_HEADER, replyForOutcome } from './trigger-reply.js';
 import { validateBulletin } from './validate-bulletin.js';
+import { ingestTraceparent } from '../tracing/event-tracing.js';
 
 @CommandHandler(TriggerBulletinCommand)
 export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCommand> {
@@ -46,6 +47,7 @@ export class TriggerBulletinHandler implements ICommandHandler<TriggerBulletinCo
       payloadSha256,
       idempotencyKey: command.idempotencyKey,
       requestId: command.requestId,
+      traceparent: ingestTraceparent({ partnerId: command.principal.partnerId, accountId, businessEvent: payload.business_event }),
     });
     if (!appended.appended) {
       const { existing } = appended;

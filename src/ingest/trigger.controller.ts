@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
@@ -6,6 +7,7 @@ import { secretScrubber } from '../common/secret-scrubber.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { type AuthenticatedRequest, PartnerAuthGuard } from '../access/partner-auth.guard.js';
+import { ingestContext } from '../tracing/ingest-tracing.js';
 import { TriggerBulletinCommand } from './trigger-bulletin.command.js';
 
 /** `Idempotency-Key` is a structured-field string: `"abc"`; bare tokens are accepted too. */
@@ -43,16 +45,16 @@ export class TriggerController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('prefer') prefer: string | undefined,
   ): Promise<Record<string, unknown>> {
-    const reply = await this.commandBus.execute(
-      new TriggerBulletinCommand(
-        request.principal,
-        accountId,
-        body,
-        request.id,
-        parseIdempotencyKey(idempotencyKey, this.scrub),
-        /\brespond-async\b/i.test(prefer ?? ''),
-      ),
+    const command = new TriggerBulletinCommand(
+      request.principal,
+      accountId,
+      body,
+      request.id,
+      parseIdempotencyKey(idempotencyKey, this.scrub),
+      /\brespond-async\b/i.test(prefer ?? ''),
     );
+    // The command runs in the request's server span (when traced), so what it does is the span's children.
+    const reply = await context.with(ingestContext(request), () => this.commandBus.execute(command));
     response.code(reply.httpStatus).headers(reply.headers);
     return reply.body;
   }

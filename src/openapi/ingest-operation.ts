@@ -101,6 +101,7 @@ export function ingestOperation(security: SecurityRequirementObject[]): Operatio
       { name: 'Idempotency-Key', in: 'header', required: false, description: 'Same key + same body returns the stored outcome (Idempotent-Replayed: true) and sends nothing; same key + other body: 422; first request still in progress: 409', schema: { type: 'string', maxLength: 255 }, example: '"order-4711-released"' },
       { name: 'Prefer', in: 'header', required: false, description: '`respond-async`: answer 202 as soon as the event is logged', schema: { type: 'string', enum: ['respond-async'] } },
       { name: 'X-Request-Id', in: 'header', required: false, description: 'Your correlation id (1-128 of [A-Za-z0-9_.:-]); stored with the event', schema: { type: 'string' } },
+      { name: 'traceparent', in: 'header', required: false, description: "W3C Trace Context: when the gateway's tracing is on, the ingest span continues your trace and every dispatch attempt links to it; a malformed value starts a new trace; tracestate is not read", schema: { type: 'string', pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}' }, example: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
     ],
     requestBody: {
       required: true,

@@ -9,8 +9,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  */
 const STATUSES = `('queued', 'retrying', 'sent', 'failed', 'exhausted', 'uncertain')`;
 
-export class StatusChecks1764208800000 implements MigrationInterface {
-  name = 'StatusChecks1764208800000';
+export class StatusChecks1764230400000 implements MigrationInterface {
+  name = 'StatusChecks1764230400000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
