@@ -69,8 +69,9 @@ export class Environment {
   @IsOptional() @IsIn(Object.keys(CLEVERTAP_REGIONS), { message: `must be one of ${Object.keys(CLEVERTAP_REGIONS).join(', ')}` })
   CLEVERTAP_REGION?: string;
 
+  // No user:password in it: the URL is logged and traced (url.full), and CleverTap takes its passcode in a header.
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true, disallow_auth: true }, { message: 'must be an http(s) URL without user:password' })
   CLEVERTAP_BASE_URL?: string;
 
   @IsOptional() @IsString()

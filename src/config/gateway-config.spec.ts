@@ -179,6 +179,7 @@ describe('loadConfig', () => {
       ['CLEVERTAP_REGION', 'mars1', `must be one of ${REGIONS}`],
       ['CLEVERTAP_BASE_URL', 'not a url', 'must be an http(s) URL'],
       ['CLEVERTAP_BASE_URL', 'ftp://proxy.local', 'must be an http(s) URL'],
+      ['CLEVERTAP_BASE_URL', 'https://user:secret@proxy.local', 'must be an http(s) URL without user:password'],
       ['GATEWAY_ADMIN_KEY', 'too-short', 'must be at least 24 characters'],
       ['DISPATCH_CONCURRENCY_PER_ACCOUNT', '4', 'must be an integer from 1 to 3'],
       ['DISPATCH_CONCURRENCY_PER_ACCOUNT', '0', 'must be an integer from 1 to 3'],
@@ -314,7 +315,8 @@ describe('loadConfig', () => {
       ['an entry without id', { passcodeEnv: 'PC' }, 'CLEVERTAP_ACCOUNTS_FILE entry 0 must have a non-empty "id"'],
       ['an entry with an empty id', { id: '', passcodeEnv: 'PC' }, 'CLEVERTAP_ACCOUNTS_FILE entry 0 must have a non-empty "id"'],
       ['a bad region', { id: 'A', region: 'mars1', passcodeEnv: 'PC' }, `CLEVERTAP_ACCOUNTS_FILE entry 0 "region" must be one of ${REGIONS}`],
-      ['a bad baseUrl', { id: 'A', baseUrl: 'proxy.local', passcodeEnv: 'PC' }, 'CLEVERTAP_ACCOUNTS_FILE entry 0 "baseUrl" must be an http(s) URL'],
+      ['a bad baseUrl', { id: 'A', baseUrl: 'proxy.local', passcodeEnv: 'PC' }, 'CLEVERTAP_ACCOUNTS_FILE entry 0 "baseUrl" must be an http(s) URL without user:password'],
+      ['a baseUrl with a password', { id: 'A', baseUrl: 'https://u:pw@proxy.local/x', passcodeEnv: 'PC' }, 'CLEVERTAP_ACCOUNTS_FILE entry 0 "baseUrl" must be an http(s) URL without user:password'],
       [
         'a passcode in clear',
         { id: 'A', passcode: 'pc-in-clear-0001' },

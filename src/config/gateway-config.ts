@@ -242,8 +242,8 @@ function readAccountsFile(path: string, env: NodeJS.ProcessEnv, problems: string
     if (typeof entry?.id !== 'string' || entry.id === '') return fail(problems, `${where} must have a non-empty "id"`);
     if (entry.region !== undefined && !isCleverTapRegion(entry.region))
       return fail(problems, `${where} "region" must be one of ${Object.keys(CLEVERTAP_REGIONS).join(', ')}`);
-    if (entry.baseUrl !== undefined && (typeof entry.baseUrl !== 'string' || !/^https?:\/\//.test(entry.baseUrl)))
-      return fail(problems, `${where} "baseUrl" must be an http(s) URL`);
+    if (entry.baseUrl !== undefined && (typeof entry.baseUrl !== 'string' || !/^https?:\/\/[^/@]+(\/|$)/.test(entry.baseUrl)))
+      return fail(problems, `${where} "baseUrl" must be an http(s) URL without user:password`);
     if ('passcode' in entry) return fail(problems, `${where} must not hold a passcode: use "passcodeEnv" or "passcodeFile"`);
     const passcode = passcodeOf(entry, env);
     if (!passcode) return fail(problems, `${where} needs "passcodeEnv" (a set environment variable) or "passcodeFile" (a readable file)`);
