@@ -93,8 +93,9 @@ export class Api {
 
 async function problemOf(response: Response): Promise<ApiError> {
   try {
-    const body = (await response.json()) as { title?: string; code?: string; request_id?: string };
-    return new ApiError(response.status, body.title ?? response.statusText, body.code, body.request_id);
+    // `detail` says what was wrong with this request; `title` only names the kind of problem.
+    const body = (await response.json()) as { title?: string; detail?: string; code?: string; request_id?: string };
+    return new ApiError(response.status, body.detail ?? body.title ?? response.statusText, body.code, body.request_id);
   } catch {
     return new ApiError(response.status, `${response.status} ${response.statusText}`);
   }
