@@ -208,6 +208,15 @@ describe('/v1 conventions', () => {
       expect(response.body.title).toBe('Method not allowed');
     });
 
+    it('answers the ingest route\'s other methods 405 too, in CleverTap\'s shape', async () => {
+      const response = await request(gateway.http).get('/1/targets/trigger.json').set(gateway.partnerHeaders(partner));
+      expect({ status: response.status, allow: response.headers.allow, body: response.body }).toEqual({
+        status: 405,
+        allow: 'POST',
+        body: { status: 'fail', error: expect.any(String), code: 405 },
+      });
+    });
+
     it('keeps 404 for a path that does not exist', async () => {
       expectProblem(await get('/v1/no-such-thing'), 404, 'not_found');
       expectProblem(await request(gateway.http).delete('/v1/no-such-thing').set(bearer(admin)), 404, 'not_found');
