@@ -49,8 +49,8 @@ export class Api {
     return this.send<T>(path, { method: 'GET' });
   }
 
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.send<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  post<T>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+    return this.send<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } });
   }
 
   /** A text answer (a signed note, say) with its headers. */

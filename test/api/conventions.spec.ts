@@ -413,6 +413,25 @@ describe('/v1 conventions', () => {
       expect(created.headers['idempotent-replayed']).toBeUndefined();
     });
 
+    it('forgets a key after 24 hours, and takes over a claim its process abandoned', async () => {
+      const expired = { 'Idempotency-Key': randomUUID() };
+      const before = await replayCount();
+      await post('/v1/replays', { status: 'failed', reason: 'expiring' }, operator, expired).expect(202);
+      await gateway.sql(`UPDATE api_idempotency_keys SET expires_at = now() - interval '1 second' WHERE idempotency_key = $1`, [expired['Idempotency-Key']]);
+      const afterExpiry = await post('/v1/replays', { status: 'failed', reason: 'expiring' }, operator, expired).expect(202);
+      expect(afterExpiry.headers['idempotent-replayed']).toBeUndefined();
+      expect(await replayCount()).toBe(before + 2);
+
+      const abandoned = { 'Idempotency-Key': randomUUID() };
+      await post('/v1/replays', { status: 'failed', reason: 'abandoned' }, operator, abandoned).expect(202);
+      // As a process that died mid-request leaves it: claimed, never answered.
+      await gateway.sql(`UPDATE api_idempotency_keys SET status = NULL, body = NULL, created_at = now() - interval '11 minutes' WHERE idempotency_key = $1`, [abandoned['Idempotency-Key']]);
+      const takenOver = await post('/v1/replays', { status: 'failed', reason: 'abandoned' }, operator, abandoned).expect(202);
+      expect(takenOver.headers['idempotent-replayed']).toBeUndefined();
+      const [row] = await gateway.sql(`SELECT status FROM api_idempotency_keys WHERE idempotency_key = $1`, [abandoned['Idempotency-Key']]);
+      expect(row.status).toBe(202);
+    });
+
     it('refuses a key that breaks the ingest route\'s syntax rule', async () => {
       expectProblem(await post('/v1/replays', { status: 'failed', reason: 'x' }, operator, { 'Idempotency-Key': 'has space' }), 400, 'invalid_idempotency_key');
       expectProblem(await post('/v1/replays', { status: 'failed', reason: 'x' }, operator, { 'Idempotency-Key': `k-${partner}` }), 400, 'invalid_idempotency_key');
