@@ -38,7 +38,7 @@ export function problemOf(error: GatewayError, detail: string, requestId?: strin
     detail,
     code: error.code,
     ...(requestId === undefined ? {} : { request_id: requestId }),
-    ...(error.errors?.length ? { errors: error.errors.map((e) => ({ field: e.field, message: scrubGatewayKeys(e.message) })) } : {}),
+    ...(error.errors?.length ? { errors: error.errors.map((e) => ({ field: scrubGatewayKeys(e.field), message: scrubGatewayKeys(e.message) })) } : {}),
   };
 }
 

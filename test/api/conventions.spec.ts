@@ -249,6 +249,12 @@ describe('/v1 conventions', () => {
       expect(new Set(errors.map((e) => `${e.field}: ${e.message}`)).size).toBe(errors.length);
       expect(errors).toContainEqual({ field: 'colour', message: 'property colour should not exist' });
       expect(response.body.title).toBe('Invalid request');
+
+      // A key pasted as a member name is named in errors, but never comes back.
+      const pasted = await post('/v1/partners', { name: 'x', accounts: ['sim-account'], [partner]: true });
+      expectProblem(pasted, 400, 'invalid_request');
+      expect(pasted.body.errors).toEqual([{ field: expect.stringMatching(/^bgk_/), message: expect.stringMatching(/should not exist$/) }]);
+      expect(pasted.text).not.toContain(partner);
     });
 
     it('lists each invalid query parameter once: limit=abc is one message, not three', async () => {
