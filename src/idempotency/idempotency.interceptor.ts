@@ -1,4 +1,4 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Inject, Injectable, Logger, type NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import canonicalize from 'canonicalize';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -31,6 +31,7 @@ export const ShownOnce = (...fields: string[]) => SetMetadata(SHOWN_ONCE, fields
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Idempotency');
   private readonly scrub: (text: string) => string;
 
   constructor(
@@ -67,18 +68,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
             return of(claim.answer.body);
           case 'claimed':
             return next.handle().pipe(
-              mergeMap(async (body) => {
-                const location = reply.getHeader('location');
-                await this.store.complete(scope, claim.claimId, {
-                  status: reply.statusCode,
-                  location: typeof location === 'string' ? location : null,
-                  body: storable(body, shownOnce, this.scrub),
-                });
-                return body;
-              }),
               catchError((error) =>
                 from(this.store.release(scope, claim.claimId).catch(() => undefined)).pipe(mergeMap(() => throwError(() => error))),
               ),
+              mergeMap(async (body) => {
+                const location = reply.getHeader('location');
+                // The request was done: its answer goes out even if it cannot be kept (a retry then waits
+                // for the claim to be taken over, see ABANDONED_CLAIM_MS).
+                await this.store
+                  .complete(scope, claim.claimId, {
+                    status: reply.statusCode,
+                    location: typeof location === 'string' ? location : null,
+                    body: storable(body, shownOnce, this.scrub),
+                  })
+                  .catch((error: Error) => this.logger.error(`could not keep the answer for an Idempotency-Key (request ${request.id}): ${this.scrub(error.message)}`));
+                return body;
+              }),
             );
         }
       }),
