@@ -9,6 +9,7 @@ import { DropEventStatusForeignKey1764198000000 } from './1764198000000-DropEven
 import { CreateAuditTree1764201600000 } from './1764201600000-CreateAuditTree.js';
 import { TenantDispatch1764205200000 } from './1764205200000-TenantDispatch.js';
 import { EventTraceparent1764208800000 } from './1764208800000-EventTraceparent.js';
+import { CreateApiIdempotencyKeys1764212400000 } from './1764212400000-CreateApiIdempotencyKeys.js';
 import { StatusChecks1764230400000 } from './1764230400000-StatusChecks.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
@@ -24,5 +25,6 @@ export const migrations = [
   CreateAuditTree1764201600000,
   TenantDispatch1764205200000,
   EventTraceparent1764208800000,
+  CreateApiIdempotencyKeys1764212400000,
   StatusChecks1764230400000,
 ];

@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
 import { EventLogModule } from './event-log/event-log.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RejectionsModule } from './rejections/rejections.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         ReplayModule,
         RateLimitsModule,
         ConsoleModule,
+        IdempotencyModule,
       ],
     };
   }

@@ -8,9 +8,11 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RejectionLog } from './rejections/rejection-log.js';
 import { withReceivedBytes } from './rejections/received-bytes.js';
+import { recordRoutes } from './common/allowed-methods.js';
+import { NextPageLinkInterceptor } from './common/next-page-link.interceptor.js';
 import { AllExceptionsFilter, type BodyRefusalRecorder } from './common/all-exceptions.filter.js';
-import { isIngestPath, pathOf, sendError } from './common/error-response.js';
-import { GatewayError } from './common/gateway.error.js';
+import { isIngestPath, pathOf, problemOf, sendError } from './common/error-response.js';
+import { type ErrorCode, GatewayError } from './common/gateway.error.js';
 import { isSafeHeaderToken } from './common/header-tokens.js';
 import { secretScrubber } from './common/secret-scrubber.js';
 import { findUnstorableText, jsonNestsDeeperThan } from './common/untrusted-json.js';
@@ -90,7 +92,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   const url = (socket as { parser?: { incoming?: { url?: string } } }).parser?.incoming?.url ?? '';
   const [contentType, body] = isIngestPath(url)
     ? ['application/json; charset=utf-8', JSON.stringify({ status: 'fail', error: message, code: status })]
-    : ['application/problem+json; charset=utf-8', JSON.stringify({ type: `urn:bulletin-gateway:error:${code}`, title: message, status, code })];
+    : ['application/problem+json; charset=utf-8', JSON.stringify(problemOf(new GatewayError(code as ErrorCode, status, message), message))];
   if (socket.writable)
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
@@ -108,6 +110,7 @@ export async function configureHttpPipeline(app: INestApplication, config: Gatew
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
   // Registered before the hooks below so its headers are set even on a request they refuse.
   await fastify.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
+  recordRoutes(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
     refuseEncodedBodies(request);
@@ -117,6 +120,7 @@ export async function configureHttpPipeline(app: INestApplication, config: Gatew
   logEachRequest(fastify, config, logger);
   parseJsonBodies(fastify, config);
   app.useGlobalFilters(new AllExceptionsFilter(recordBodyRefusal(app, config), secretScrubber(config)));
+  app.useGlobalInterceptors(new NextPageLinkInterceptor(secretScrubber(config)));
 }
 
 /**

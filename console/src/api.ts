@@ -49,8 +49,8 @@ export class Api {
     return this.send<T>(path, { method: 'GET' });
   }
 
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.send<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  post<T>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+    return this.send<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } });
   }
 
   /** A text answer (a signed note, say) with its headers. */
@@ -93,8 +93,9 @@ export class Api {
 
 async function problemOf(response: Response): Promise<ApiError> {
   try {
-    const body = (await response.json()) as { title?: string; code?: string; request_id?: string };
-    return new ApiError(response.status, body.title ?? response.statusText, body.code, body.request_id);
+    // `detail` says what was wrong with this request; `title` only names the kind of problem.
+    const body = (await response.json()) as { title?: string; detail?: string; code?: string; request_id?: string };
+    return new ApiError(response.status, body.detail ?? body.title ?? response.statusText, body.code, body.request_id);
   } catch {
     return new ApiError(response.status, `${response.status} ${response.statusText}`);
   }

@@ -119,13 +119,13 @@ export interface LogProblem {
 
 export interface Verification {
   ok: boolean;
-  entriesChecked: number;
-  checkpointsChecked: number;
-  signaturesChecked?: boolean;
+  entries_checked: number;
+  checkpoints_checked: number;
+  signatures_checked?: boolean | null;
   head: { size: number; root: string };
-  firstProblem: LogProblem | null;
-  verifiedAt: string;
-  verifiedBy?: string;
+  first_problem: LogProblem | null;
+  verified_at: string;
+  verified_by?: string;
 }
 
 export interface AccountOverview {

@@ -1,6 +1,8 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { GatewayError } from '../common/gateway.error.js';
+import { invalidField, GatewayError } from '../common/gateway.error.js';
+import { ShownOnce } from '../idempotency/idempotency.interceptor.js';
 import { isUuid } from '../common/uuid.js';
 import { refuseSecrets, secretScrubber } from '../common/secret-scrubber.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
@@ -64,14 +66,16 @@ export class PartnersController {
   }
 
   @Post()
-  async create(@Body(strictValidation) body: CreatePartnerBody) {
+  @ShownOnce('key')
+  async create(@Body(strictValidation) body: CreatePartnerBody, @Res({ passthrough: true }) reply: FastifyReply) {
     const role = body.role ?? 'partner';
     const accounts = body.accounts ?? [];
     // The name and accounts are listed, logged with every event and exported.
     refuseSecrets({ name: body.name, accounts }, this.scrub, 'The partner');
     if (role === 'partner' && accounts.length === 0)
-      throw new GatewayError('invalid_request', 400, 'a partner needs at least one CleverTap account in "accounts"');
+      throw invalidField('accounts', 'a partner needs at least one CleverTap account in "accounts"');
     const created = await this.partners.create(body.name, role, accounts);
+    reply.header('Location', `/v1/partners/${created.id}`);
     return { id: created.id, key: created.key, name: body.name, role, accounts };
   }
 
@@ -80,11 +84,21 @@ export class PartnersController {
     return { data: await this.partners.list() };
   }
 
+  /** The partner as listed, revoked or not; never its keys, only their prefixes. */
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<PartnerSummary> {
+    const partner = isUuid(id) ? await this.partners.get(id) : undefined;
+    if (!partner) throw new GatewayError('not_found', 404, 'No such partner');
+    return partner;
+  }
+
   /** A second key for the partner, so it can rotate without downtime; revoke the partner to cut all keys. */
   @Post(':id/keys')
-  async addKey(@Param('id') id: string) {
+  @ShownOnce('key')
+  async addKey(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const key = isUuid(id) ? await this.partners.addKey(id) : undefined;
     if (!key) throw noSuchPartner();
+    reply.header('Location', `/v1/partners/${id}`);
     return { id, key };
   }
 

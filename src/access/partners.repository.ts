@@ -13,9 +13,9 @@ export interface PartnerSummary {
   name: string;
   role: Role;
   accounts: string[];
-  keyPrefixes: string[];
-  createdAt: string;
-  revokedAt: string | null;
+  key_prefixes: string[];
+  created_at: string;
+  revoked_at: string | null;
 }
 
 /** A partner's dispatch weight and ingress limits; null means the gateway's configured default. */
@@ -99,22 +99,32 @@ export class PartnersRepository {
   }
 
   async list(): Promise<PartnerSummary[]> {
+    return this.summaries('', []);
+  }
+
+  /** One partner as listed (revoked ones too), or undefined. */
+  async get(partnerId: string): Promise<PartnerSummary | undefined> {
+    return (await this.summaries('WHERE p.id = $1', [partnerId]))[0];
+  }
+
+  private async summaries(where: string, params: unknown[]): Promise<PartnerSummary[]> {
     const rows: { id: string; name: string; role: Role; created_at: Date; revoked_at: Date | null; accounts: string[]; key_prefixes: string[] }[] =
       await this.db.query(
       `SELECT p.id, p.name, p.role, p.created_at, p.revoked_at,
               COALESCE((SELECT array_agg(account_id ORDER BY account_id) FROM partner_accounts WHERE partner_id = p.id), '{}') AS accounts,
               COALESCE((SELECT array_agg(key_prefix ORDER BY created_at) FROM partner_keys
                          WHERE partner_id = p.id AND revoked_at IS NULL), '{}') AS key_prefixes
-         FROM partners p ORDER BY p.created_at`,
+         FROM partners p ${where} ORDER BY p.created_at`,
+      params,
     );
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
       role: row.role,
       accounts: row.accounts,
-      keyPrefixes: row.key_prefixes,
-      createdAt: new Date(row.created_at).toISOString(),
-      revokedAt: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
+      key_prefixes: row.key_prefixes,
+      created_at: new Date(row.created_at).toISOString(),
+      revoked_at: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
     }));
   }
 

@@ -195,7 +195,7 @@ function boundPositions(conditions: SqlConditions, position: string, span: Windo
   if (span.last !== undefined) conditions.add((p) => `${position} <= ${p}`, span.last);
 }
 
-function toSummary(row: Record<string, any>): EventSummary {
+export function toSummary(row: Record<string, any>): EventSummary {
   return { ...row, position: Number(row.position), received_at: iso(row.received_at) } as EventSummary;
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -8,9 +8,9 @@ import type { AuthenticatedRequest } from '../access/partner-auth.guard.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { AllowRoles, ApiAuthGuard, canReadEverything } from '../access/api-auth.guard.js';
 import { LogProofs } from './log-proofs.service.js';
-import { LogVerifier, type VerificationReport } from './log-verifier.js';
+import { LogVerifier } from './log-verifier.js';
 import { TreeSealer } from './tree-sealer.service.js';
-import { type RecordedVerification, VerificationLog } from './verification-log.js';
+import { VerificationLog, verificationView } from './verification-log.js';
 
 const MAX_SIZE = Number.MAX_SAFE_INTEGER;
 /** docs/audit-format.md §9: a full audit pages through the log 10,000 entries at a time. */
@@ -49,19 +49,19 @@ export class AuditController {
 
   /** Seals what is pending first, so the answer covers the log up to this moment; the run is recorded. */
   @Get('verify')
-  async verify(@Req() request: AuthenticatedRequest): Promise<VerificationReport> {
+  async verify(@Req() request: AuthenticatedRequest): Promise<ReturnType<typeof verificationView>> {
     await this.sealer.sealPending();
     const report = await this.verifier.verify();
     await this.verifications.record(report, request.principal.name);
     if (report.ok) this.metrics.markLogVerified(new Date(report.verifiedAt));
-    return report;
+    return verificationView(report);
   }
 
   @Get('verifications/latest')
-  async latest(): Promise<RecordedVerification> {
+  async latest(): Promise<ReturnType<typeof verificationView>> {
     const latest = await this.verifications.latest();
     if (!latest) throw new GatewayError('not_found', 404, 'The log has not been verified yet');
-    return latest;
+    return verificationView(latest);
   }
 
   /** The latest signed checkpoint as a C2SP signed note, with witness cosignatures as further lines. */
@@ -92,6 +92,7 @@ export class AuditController {
 
   /** A witness's cosignature of a checkpoint it verified; checked against AUDIT_WITNESSES before it is kept. */
   @Post('cosignatures')
+  @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   addCosignature(@Req() request: AuthenticatedRequest, @Body(strictValidation) body: CosignatureSubmission) {
     return this.proofs.addCosignature(body.checkpoint, body.cosignature, request.principal.name);

@@ -4,7 +4,7 @@ import QueryStream from 'pg-query-stream';
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
-import { GatewayError } from '../common/gateway.error.js';
+import { GatewayError, invalidField } from '../common/gateway.error.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { openCheckpoint, parseCheckpoint } from '../transparency/checkpoint.js';
@@ -62,10 +62,10 @@ export class LogProofs {
 
   /** A range within the served checkpoint: 0 ≤ from ≤ to ≤ its size, and at most `maxWidth` wide. */
   async checkRange(from: number, to: number, maxWidth = Number.MAX_SAFE_INTEGER): Promise<void> {
-    if (from > to) throw new GatewayError('invalid_request', 400, 'from must not exceed to');
-    if (to - from > maxWidth) throw new GatewayError('invalid_request', 400, `at most ${maxWidth} entries per request`);
+    if (from > to) throw invalidField('from', 'from must not exceed to');
+    if (to - from > maxWidth) throw invalidField('to', `at most ${maxWidth} entries per request`);
     const { treeSize } = await this.checkpoint();
-    if (to > treeSize) throw new GatewayError('invalid_request', 400, `to must be at most the latest checkpoint's size, ${treeSize}`);
+    if (to > treeSize) throw invalidField('to', `to must be at most the latest checkpoint's size, ${treeSize}`);
   }
 
   async consistency(from: number, to: number): Promise<{ from: number; to: number; proof: string[] }> {

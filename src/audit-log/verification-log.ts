@@ -50,3 +50,17 @@ export class VerificationLog {
     };
   }
 }
+
+/** A verification as /v1 shows it (snake_case, like every /v1 body). */
+export function verificationView(report: VerificationReport | RecordedVerification) {
+  return {
+    ok: report.ok,
+    entries_checked: report.entriesChecked,
+    checkpoints_checked: report.checkpointsChecked,
+    signatures_checked: report.signaturesChecked,
+    head: { size: report.head.size, root: report.head.root },
+    first_problem: report.firstProblem,
+    verified_at: report.verifiedAt,
+    ...('verifiedBy' in report ? { verified_by: report.verifiedBy } : {}),
+  };
+}

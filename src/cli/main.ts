@@ -175,7 +175,7 @@ program
     const partners = await withDatabase((db) => new PartnersRepository(db).list());
     if (options.json) return console.log(JSON.stringify(partners));
     console.table(
-      partners.map((p) => ({ id: p.id, name: p.name, role: p.role, accounts: p.accounts.join(' '), keys: p.keyPrefixes.join(' '), revoked: p.revokedAt ?? '' })),
+      partners.map((p) => ({ id: p.id, name: p.name, role: p.role, accounts: p.accounts.join(' '), keys: p.key_prefixes.join(' '), revoked: p.revoked_at ?? '' })),
     );
   });
 

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { noteRefusal } from '../metrics/http-metrics.js';
+import { allowedMethods } from './allowed-methods.js';
 import { BODY_REFUSALS, frameworkError, isIngestPath, pathOf, sendError } from './error-response.js';
 import { GatewayError } from './gateway.error.js';
 import { scrubGatewayKeys } from './secret-scrubber.js';
@@ -39,8 +40,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   /** A message may quote the request (an unknown field's or parameter's name): bounded, and never a secret. */
   private shown(error: GatewayError): GatewayError {
-    const message = this.scrub(error.message.length > MAX_MESSAGE_CHARS ? `${error.message.slice(0, MAX_MESSAGE_CHARS)}...` : error.message);
-    return message === error.message ? error : new GatewayError(error.code, error.httpStatus, message);
+    const bounded = (text: string) => this.scrub(text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}...` : text);
+    const message = bounded(error.message);
+    const errors = error.errors?.map((e) => ({ field: bounded(e.field), message: bounded(e.message) }));
+    const same = message === error.message && (errors ?? []).every((e, i) => e.field === error.errors![i].field && e.message === error.errors![i].message);
+    return same ? error : new GatewayError(error.code, error.httpStatus, message, errors, error.headers);
   }
 
   private toGatewayError(exception: unknown, request: FastifyRequest): GatewayError {
@@ -50,6 +54,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (refusedByFramework) return refusedByFramework;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      if (status === 404) {
+        // No route matched: a path that exists with other methods is a 405, not a 404.
+        const allowed = allowedMethods(request.server, pathOf(request));
+        if (allowed.length > 0 && !allowed.includes(request.method))
+          return new GatewayError('method_not_allowed', 405, `${request.method} is not allowed on this path; it allows ${allowed.join(', ')}`, undefined, { Allow: allowed.join(', ') });
+      }
       return new GatewayError(status === 404 ? 'not_found' : 'http_error', status, exception.message);
     }
     if (isDatabaseUnavailable(exception)) {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError } from './gateway.error.js';
+import { GatewayError, PROBLEM_TITLES } from './gateway.error.js';
 import { scrubGatewayKeys } from './secret-scrubber.js';
 
 /** The ingest route answers in CleverTap's shape, so partners' CleverTap clients understand it. */
@@ -18,17 +18,38 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: G
   const contentType = ingest ? 'application/json; charset=utf-8' : 'application/problem+json; charset=utf-8';
   // A message may quote the request (an unknown field's name): a key pasted there does not come back.
   const message = scrubGatewayKeys(error.message);
-  const body = ingest
-    ? { status: 'fail', error: message, code: error.httpStatus }
-    : { type: `urn:bulletin-gateway:error:${error.code}`, title: message, status: error.httpStatus, code: error.code, request_id: request.id };
-  const retryAfter = error.httpStatus === 503 ? { 'Retry-After': '5' } : {};
+  const body = ingest ? { status: 'fail', error: message, code: error.httpStatus } : problemOf(error, message, request.id);
+  const headers = { ...(error.httpStatus === 503 ? { 'Retry-After': '5' } : {}), ...challengeOf(request, error), ...error.headers };
   if (reply.sent) {
     // The handler took the raw response over (reply.hijack) and failed before writing to it.
-    reply.raw.writeHead(error.httpStatus, { 'Content-Type': contentType, 'X-Request-Id': request.id, ...retryAfter });
+    reply.raw.writeHead(error.httpStatus, { 'Content-Type': contentType, 'X-Request-Id': request.id, ...headers });
     reply.raw.end(JSON.stringify(body));
     return;
   }
-  reply.code(error.httpStatus).headers(retryAfter).type(contentType).send(body);
+  reply.code(error.httpStatus).headers(headers).type(contentType).send(body);
+}
+
+/** An RFC 9457 problem: a fixed title per type, this request's detail, and the invalid fields of a validation failure. */
+export function problemOf(error: GatewayError, detail: string, requestId?: string): Record<string, unknown> {
+  return {
+    type: `urn:bulletin-gateway:error:${error.code}`,
+    title: PROBLEM_TITLES[error.code] ?? PROBLEM_TITLES.http_error,
+    status: error.httpStatus,
+    detail,
+    code: error.code,
+    ...(requestId === undefined ? {} : { request_id: requestId }),
+    ...(error.errors?.length ? { errors: error.errors.map((e) => ({ field: scrubGatewayKeys(e.field), message: scrubGatewayKeys(e.message) })) } : {}),
+  };
+}
+
+/**
+ * RFC 6750's challenge on every 401, the ingest route's included: `invalid_token` when a key was sent
+ * (in either header the gateway reads keys from) but is not valid.
+ */
+function challengeOf(request: FastifyRequest, error: GatewayError): Record<string, string> {
+  if (error.httpStatus !== 401) return {};
+  const sent = Boolean(request.headers.authorization || request.headers['x-clevertap-passcode']);
+  return { 'WWW-Authenticate': `Bearer realm="bulletin-gateway"${sent ? ', error="invalid_token"' : ''}` };
 }
 
 /** Fastify's own refusals of a request body (see http-pipeline.ts for the JSON parser's), in the gateway's terms. */

@@ -67,24 +67,86 @@ export type ErrorCode =
   | 'database_unavailable'
   /** The console was not built (`npm run build`). */
   | 'console_not_built'
-  /** Another HTTP error raised by the framework (e.g. 405, 414). */
+  /** The path exists but not with this method (405, with an Allow header). */
+  | 'method_not_allowed'
+  /** The request headers are larger than the gateway accepts (431). */
+  | 'headers_too_large'
+  /** Another HTTP error raised by the framework (e.g. 414). */
   | 'http_error'
   | 'internal_error';
 
 /**
+ * The problem `title` of each code (RFC 9457): fixed per type, so clients and dashboards may match on it;
+ * what this request did wrong is the problem's `detail`. docs/api-conventions.md explains each type.
+ */
+export const PROBLEM_TITLES: Record<ErrorCode, string> = {
+  invalid_request: 'Invalid request',
+  malformed_json: 'Malformed JSON',
+  invalid_utf8: 'Invalid UTF-8',
+  json_too_deep: 'JSON nested too deep',
+  unstorable_text: 'Unstorable text',
+  unstorable_event: 'Unstorable event',
+  secret_in_bulletin: 'Secret in bulletin',
+  secret_in_request: 'Secret in request',
+  malformed_body: 'Malformed body',
+  unsupported_media_type: 'Unsupported media type',
+  unsupported_encoding: 'Unsupported character encoding',
+  unsupported_content_encoding: 'Unsupported content encoding',
+  bad_url: 'Bad URL',
+  uri_too_long: 'URI too long',
+  bad_request: 'Bad request',
+  request_timeout: 'Request timeout',
+  payload_too_large: 'Payload too large',
+  unauthenticated: 'Unauthenticated',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  account_missing: 'Account missing',
+  account_not_configured: 'Account not configured',
+  invalid_idempotency_key: 'Invalid Idempotency-Key',
+  idempotency_key_reused: 'Idempotency-Key reused',
+  idempotency_key_in_progress: 'Idempotency-Key in progress',
+  not_yet_checkpointed: 'Not yet checkpointed',
+  no_checkpoint: 'No checkpoint',
+  no_witnesses: 'No witnesses',
+  invalid_cosignature: 'Invalid cosignature',
+  invalid_cursor: 'Invalid cursor',
+  rate_limited: 'Rate limited',
+  backlog_quota_exceeded: 'Backlog quota exceeded',
+  database_unavailable: 'Database unavailable',
+  console_not_built: 'Console not built',
+  method_not_allowed: 'Method not allowed',
+  headers_too_large: 'Request headers too large',
+  http_error: 'HTTP error',
+  internal_error: 'Internal error',
+};
+
+/** One invalid field of a body or query string: its name (`accounts[0]` for an item) and what is wrong. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/**
  * The one exception type of the gateway: a stable string code for clients and logs, the HTTP status,
- * and a message safe to show (never a secret). The global filter renders it in CleverTap's shape on
- * the ingest route and as problem+json elsewhere.
+ * and a message safe to show (never a secret), which is the problem's `detail`. The global filter renders
+ * it in CleverTap's shape on the ingest route and as problem+json elsewhere. `errors` lists the invalid
+ * fields of a validation failure.
  */
 export class GatewayError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly httpStatus: number,
     message: string,
+    readonly errors?: FieldError[],
+    /** Response headers that belong to this refusal (Allow on a 405). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
 }
+
+/** A validation failure of one named field. */
+export const invalidField = (field: string, message: string) => new GatewayError('invalid_request', 400, message, [{ field, message }]);
 
 export const unauthenticated = () =>
   new GatewayError('unauthenticated', 401, 'Invalid Credentials: send a valid gateway key (X-CleverTap-Passcode or Authorization: Bearer)');

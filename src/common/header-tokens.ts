@@ -1,3 +1,5 @@
+import { GatewayError } from './gateway.error.js';
+
 /**
  * The rule for client header values the gateway copies into logs, the database, responses and exports
  * (X-Request-Id, X-CleverTap-Account-Id): short, of a safe alphabet and not key-like, so that a key
@@ -24,4 +26,19 @@ export function isSafeHeaderToken(value: string | undefined, scrub: (text: strin
     !RANDOM_LOOKING_RUN.test(value) &&
     scrub(value) === value
   );
+}
+
+/**
+ * `Idempotency-Key` (ingest and every POST under /v1) is a structured-field string: `"abc"`; bare tokens
+ * are accepted too. It is stored (with the event, or in the /v1 idempotency cache): a key or passcode
+ * pasted into it is refused.
+ */
+export function parseIdempotencyKey(header: string | undefined, scrub: (text: string) => string = (text) => text): string | undefined {
+  if (header === undefined) return undefined;
+  const key = header.trim().replace(/^"(.*)"$/, '$1');
+  if (!/^[\x21-\x7e]{1,255}$/.test(key))
+    throw new GatewayError('invalid_idempotency_key', 400, 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+  if (/bgk_/i.test(key) || scrub(key) !== key)
+    throw new GatewayError('invalid_idempotency_key', 400, 'Idempotency-Key must not contain a gateway key or passcode: use a random id such as a UUID');
+  return key;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { EVENT_SOURCE, SUMMARY_COLUMNS } from '../audit-api/event-audit.repository.js';
+import { EVENT_SOURCE, type EventSummary, SUMMARY_COLUMNS, toSummary } from '../audit-api/event-audit.repository.js';
 import { QUEUED_CHANNEL } from '../event-log/event-log.repository.js';
 import { eventConditions } from '../event-log/event-conditions.js';
 import type { EventFilter } from '../event-log/event-filter.dto.js';
@@ -20,7 +20,7 @@ export interface ReplayPreview {
   already_pending: number;
   skipped_uncertain: number;
   skipped_sent: number;
-  sample: Record<string, unknown>[];
+  sample: EventSummary[];
 }
 
 export interface ReplayProgress {
@@ -68,7 +68,7 @@ export class ReplayRepository {
       already_pending: count('queued', 'retrying'),
       skipped_uncertain: scope.includeUncertain ? 0 : count('uncertain'),
       skipped_sent: scope.force ? 0 : count('sent'),
-      sample,
+      sample: sample.map(toSummary),
     };
   }
 

@@ -53,7 +53,7 @@ describe('operator and auditor views', () => {
     await get('/v1/audit/verifications/latest', keys.auditor).expect(404);
     const report = (await get('/v1/audit/verify', keys.auditor).expect(200)).body;
     const latest = (await get('/v1/audit/verifications/latest', keys.operator).expect(200)).body;
-    expect(latest).toEqual({ ...report, verifiedBy: 'Audrey' });
+    expect(latest).toEqual({ ...report, verified_by: 'Audrey' });
     await get('/v1/audit/verifications/latest', keys.partner).expect(403);
   });
 });

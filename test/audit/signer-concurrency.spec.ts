@@ -44,7 +44,7 @@ describe('two signers sharing a database and a state directory', () => {
     expect(await gateways[0].sql(`SELECT detail FROM audit_signer_events`)).toEqual([]);
     const auditor = await gateways[1].createPartner({ role: 'auditor', accounts: [] });
     const report = (await request(gateways[1].http).get('/v1/audit/verify').set(bearer(auditor)).expect(200)).body;
-    expect(report).toMatchObject({ ok: true, signaturesChecked: true });
-    expect(report.checkpointsChecked).toBeGreaterThan(3);
+    expect(report).toMatchObject({ ok: true, signatures_checked: true });
+    expect(report.checkpoints_checked).toBeGreaterThan(3);
   });
 });

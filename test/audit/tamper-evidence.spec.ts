@@ -66,8 +66,8 @@ describe('the tamper matrix', () => {
 
   it('verify: an untouched log verifies, checkpoints checked with the configured key', async () => {
     const report = await t.verify();
-    expect(report).toMatchObject({ ok: true, entriesChecked: 9, signaturesChecked: true, firstProblem: null });
-    expect(report.checkpointsChecked).toBeGreaterThanOrEqual(1);
+    expect(report).toMatchObject({ ok: true, entries_checked: 9, signatures_checked: true, first_problem: null });
+    expect(report.checkpoints_checked).toBeGreaterThanOrEqual(1);
   });
 
   it('verify (payload digest): an edited payload', async () => {
@@ -78,7 +78,7 @@ describe('the tamper matrix', () => {
       report = await t.verify();
       await t.superuser.query(`UPDATE bulletin_events SET payload = $2 WHERE position = $1`, [event.position, event.payload]);
     });
-    expect(report.firstProblem).toMatchObject({ index: await leafOf('event', Number(event.position)), kind: 'event', problem: 'payload_modified' });
+    expect(report.first_problem).toMatchObject({ index: await leafOf('event', Number(event.position)), kind: 'event', problem: 'payload_modified' });
     expect((await t.verify()).ok).toBe(true);
   });
 
@@ -90,7 +90,7 @@ describe('the tamper matrix', () => {
       report = await t.verify();
       await t.superuser.query(`UPDATE bulletin_events SET payload_sha256 = $2 WHERE position = $1`, [event.position, event.payload_sha256]);
     });
-    expect(report.firstProblem).toMatchObject({ index: await leafOf('event', Number(event.position)), problem: 'modified' });
+    expect(report.first_problem).toMatchObject({ index: await leafOf('event', Number(event.position)), problem: 'modified' });
   });
 
   it('verify (excerpt digest): the kept excerpt of a refused request edited', async () => {
@@ -104,7 +104,7 @@ describe('the tamper matrix', () => {
       await t.superuser.query(`UPDATE rejected_requests SET payload_excerpt = $2 WHERE position = $1`, [rejection.position, rejection.payload_excerpt]);
       await t.superuser.query(`ALTER TABLE rejected_requests ENABLE ALWAYS TRIGGER rejected_requests_append_only`);
     });
-    expect(report.firstProblem).toMatchObject({ index: await leafOf('rejection', Number(rejection.position)), problem: 'payload_modified' });
+    expect(report.first_problem).toMatchObject({ index: await leafOf('rejection', Number(rejection.position)), problem: 'payload_modified' });
     expect((await t.verify()).ok).toBe(true);
   });
 
@@ -116,7 +116,7 @@ describe('the tamper matrix', () => {
       report = await t.verify();
       await t.superuser.query(`UPDATE dispatch_attempts SET http_status = $2 WHERE position = $1`, [attempt.position, attempt.http_status]);
     });
-    expect(report.firstProblem).toMatchObject({ index: await leafOf('attempt', Number(attempt.position)), kind: 'attempt', problem: 'modified' });
+    expect(report.first_problem).toMatchObject({ index: await leafOf('attempt', Number(attempt.position)), kind: 'attempt', problem: 'modified' });
     expect((await t.verify()).ok).toBe(true);
   });
 
@@ -130,7 +130,7 @@ describe('the tamper matrix', () => {
       report = await t.verify();
       await t.superuser.query(`INSERT INTO dispatch_attempts OVERRIDING SYSTEM VALUE SELECT * FROM deleted_attempt`);
     });
-    expect(report.firstProblem).toMatchObject({ index: await leafOf('attempt', Number(attempt.position)), problem: 'deleted' });
+    expect(report.first_problem).toMatchObject({ index: await leafOf('attempt', Number(attempt.position)), problem: 'deleted' });
     expect((await t.verify()).ok).toBe(true);
   });
 
@@ -146,7 +146,7 @@ describe('the tamper matrix', () => {
       report = await t.verify();
       await t.superuser.query(`DELETE FROM bulletin_events WHERE position = 9999`);
     });
-    expect(report.firstProblem).toMatchObject({ index: null, kind: 'event', ref: 9999, problem: 'not_in_tree' });
+    expect(report.first_problem).toMatchObject({ index: null, kind: 'event', ref: 9999, problem: 'not_in_tree' });
   });
 
   it('the projection check: a status row edited, then one deleted, behind the gateway', async () => {
@@ -183,7 +183,7 @@ describe('the tamper matrix', () => {
       report = await t.verify();
       await t.superuser.query(`DELETE FROM audit_tree_checkpoints WHERE position = $1`, [rows[0].position]);
     });
-    expect(report.firstProblem).toMatchObject({ kind: 'checkpoint', problem: 'checkpoint_invalid', detail: expect.stringMatching(/signature does not verify/) });
+    expect(report.first_problem).toMatchObject({ kind: 'checkpoint', problem: 'checkpoint_invalid', detail: expect.stringMatching(/signature does not verify/) });
     expect((await t.verify()).ok).toBe(true);
   });
 
@@ -198,7 +198,7 @@ describe('the tamper matrix', () => {
     );
     await t.gateway.app.get(TreeSealer).sealPending();
     const report = await t.verify();
-    expect(report.firstProblem).toMatchObject({ kind: 'event', problem: 'backdated', detail: expect.stringMatching(/joined the tree after the checkpoint/) });
+    expect(report.first_problem).toMatchObject({ kind: 'event', problem: 'backdated', detail: expect.stringMatching(/joined the tree after the checkpoint/) });
   });
 
   it('the signer: the newest rows deleted together with their leaves and the checkpoints above them', async () => {
@@ -212,7 +212,7 @@ describe('the tamper matrix', () => {
       await t.superuser.query(`DELETE FROM audit_tree_checkpoints WHERE tree_size > $1`, [cut]);
     });
     // Without the signer's state this would look like a smaller, consistent log: verify passes it.
-    expect((await t.verify()).firstProblem?.problem).not.toBe('checkpoint_invalid');
+    expect((await t.verify()).first_problem?.problem).not.toBe('checkpoint_invalid');
     await t.signAttempt();
     const signer = t.gateway.app.get(CheckpointSigner).status;
     expect(signer).toMatchObject({ state: 'refusing', reason: expect.stringMatching(/fewer than the checkpoint of size \d+ this signer signed/) });
@@ -272,7 +272,7 @@ describe('the signer against a database it no longer matches', () => {
       });
       await t.gateway.app.get(TreeSealer).sealPending(); // a consistent tree over the rewritten rows
       const report = await t.verify();
-      expect(report.firstProblem).toMatchObject({ problem: 'checkpoint_invalid', detail: expect.stringMatching(/root differs from the tree rebuilt/) });
+      expect(report.first_problem).toMatchObject({ problem: 'checkpoint_invalid', detail: expect.stringMatching(/root differs from the tree rebuilt/) });
       await t.signAttempt();
       expect(t.gateway.app.get(CheckpointSigner).status).toMatchObject({ state: 'refusing', reason: expect.stringMatching(/not consistent with the checkpoint/) });
     } finally {

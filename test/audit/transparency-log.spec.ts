@@ -52,7 +52,7 @@ describe('the transparency log, live', () => {
     await raise(gateway, otherPartner, bulletin({ name: 'someone else' }));
     failedEvent = await raise(gateway, partner, bulletin({ business_event: 'Undefined Event' }));
     const operator = await gateway.createPartner({ role: 'operator', accounts: [] });
-    await request(gateway.http).post('/v1/replays').set(bearer(operator)).send({ status: 'failed', reason: 'proof test' }).expect(200);
+    await request(gateway.http).post('/v1/replays').set(bearer(operator)).send({ status: 'failed', reason: 'proof test' }).expect(202);
     await waitFor(
       async () => (await gateway.sql(`SELECT count(*)::int AS n FROM dispatch_attempts WHERE trigger = 'replay'`))[0].n === 1,
       10_000,
@@ -156,7 +156,7 @@ describe('the transparency log, live', () => {
     ['/v1/audit/consistency?from=1', /to must be a whole number/],
   ])('refuses %s with a problem', async (path, detail) => {
     const body = (await get(path).expect(400)).body;
-    expect(body).toMatchObject({ status: 400, code: 'invalid_request', title: expect.stringMatching(detail) });
+    expect(body).toMatchObject({ status: 400, code: 'invalid_request', title: 'Invalid request', detail: expect.stringMatching(detail) });
   });
 
   it('keeps a witness cosignature checked against AUDIT_WITNESSES and serves it with the checkpoint', async () => {
@@ -165,12 +165,12 @@ describe('the transparency log, live', () => {
     const line = cosigned.trimEnd().split('\n').pop()!;
     const submit = (cosignature: string) =>
       request(gateway.http).post('/v1/audit/cosignatures').set(bearer(auditor)).send({ checkpoint: cp.note, cosignature });
-    expect((await submit(line).expect(201)).body).toEqual({ checkpoint_size: cp.size, witness: 'witness.example' });
+    expect((await submit(line).expect(200)).body).toEqual({ checkpoint_size: cp.size, witness: 'witness.example' });
     const served = (await get('/v1/audit/checkpoint').expect(200)).text;
     expect(openCheckpoint(served, logVerifier, [parseWitnessVerifier(witness.verifierKey)], 1).cosignatures).toHaveLength(1);
 
     const stranger = cosignCheckpoint(cp.note, parseWitnessSigner(strangerWitness.signingKey)).trimEnd().split('\n').pop()!;
-    expect((await submit(stranger).expect(400)).body.title).toMatch(/not by a witness in AUDIT_WITNESSES/);
+    expect((await submit(stranger).expect(400)).body.detail).toMatch(/not by a witness in AUDIT_WITNESSES/);
     const tampered = line.slice(0, -6) + (line.endsWith('AAAA==') ? 'BBBB==' : 'AAAA==');
     expect((await submit(tampered).expect(400)).body.code).toBe('invalid_cosignature');
   });

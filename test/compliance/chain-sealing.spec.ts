@@ -47,6 +47,6 @@ describe('sealing the tree across transaction ids of different lengths', () => {
     const [{ rows }] = await gateway.sql(
       `SELECT (SELECT count(*) FROM bulletin_events) + (SELECT count(*) FROM dispatch_attempts) AS rows`,
     );
-    expect(report.entriesChecked).toBe(Number(rows));
+    expect(report.entries_checked).toBe(Number(rows));
   });
 });

@@ -59,7 +59,7 @@ describe('the bulletin-gateway CLI', () => {
       expect(json.code).toBe(0);
       expect(json.stdout).not.toContain(created.key);
       expect(JSON.parse(json.stdout)).toContainEqual(
-        expect.objectContaining({ id: created.id, name: 'cli partner', role: 'partner', accounts: [ACCOUNT_ID], revokedAt: null }),
+        expect.objectContaining({ id: created.id, name: 'cli partner', role: 'partner', accounts: [ACCOUNT_ID], revoked_at: null }),
       );
     });
 
@@ -68,7 +68,7 @@ describe('the bulletin-gateway CLI', () => {
       expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining(`partner ${created.id} revoked`) });
       await ingest(created.key).expect(401);
       const listed = JSON.parse((await cli(['partners:list', '--json'])).stdout);
-      expect(listed.find((partner: { id: string }) => partner.id === created.id)).toMatchObject({ revokedAt: expect.any(String), keyPrefixes: [] });
+      expect(listed.find((partner: { id: string }) => partner.id === created.id)).toMatchObject({ revoked_at: expect.any(String), key_prefixes: [] });
     });
 
     it.each([

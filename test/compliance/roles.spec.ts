@@ -192,8 +192,8 @@ describe('roles and keys on the /v1 API', () => {
       }
       const listed = await api().get('/v1/partners').set(as('admin')).expect(200);
       expect(listed.body.data.find((partner: { id: string }) => partner.id === created.body.id)).toMatchObject({
-        revokedAt: expect.any(String),
-        keyPrefixes: [],
+        revoked_at: expect.any(String),
+        key_prefixes: [],
       });
     });
 
@@ -222,7 +222,7 @@ describe('roles and keys on the /v1 API', () => {
       expect(created.body).toMatchObject({ role: 'admin', key: expect.stringMatching(/^bgk_/) });
       const listed = await api().get('/v1/partners').set(bearer(created.body.key)).expect(200);
       const entry = listed.body.data.find((partner: { id: string }) => partner.id === created.body.id);
-      expect(entry).toMatchObject({ name: 'first admin', role: 'admin', revokedAt: null });
+      expect(entry).toMatchObject({ name: 'first admin', role: 'admin', revoked_at: null });
       expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
     });
 

@@ -115,7 +115,7 @@ describe('sharing an account between partners and lanes', () => {
       .post('/v1/replays')
       .set('Authorization', `Bearer ${operatorKey}`)
       .send({ status: 'failed', partner: p.id, reason: 'lanes test' })
-      .expect(200);
+      .expect(202);
     expect(replay.body.queued).toBe(120);
     await waitFor(async () => (await attempts('fair3-old')).filter((row) => row.trigger === 'replay').length >= 15, 10_000, 'the replay to run');
     for (let i = 0; i < 8; i++) {

@@ -68,8 +68,8 @@ describe('a replay never sends an event twice', () => {
         replays.request({ business_event: 'Program Released', reason: 'outage: operator B' }),
       ]);
       expect([everything, programReleased].map((r) => ({ status: r.status, cause: loggedCause(r.body.request_id) }))).toEqual([
-        { status: 200, cause: undefined },
-        { status: 200, cause: undefined },
+        { status: 202, cause: undefined },
+        { status: 202, cause: undefined },
       ]);
       // Replays take turns, so the one that runs second matches only what the first left behind:
       // A's filter (status=exhausted) no longer matches events B already re-queued, while B's filter
@@ -105,7 +105,7 @@ describe('a replay never sends an event twice', () => {
         // Every racer succeeds (a lost race queues 0); a 500 names the gateway's logged cause.
         for (const racer of racers)
           expect({ status: racer.status, body: racer.body, cause: loggedCause(racer.body.request_id) }).toEqual({
-            status: 200,
+            status: 202,
             body: expect.objectContaining({ dry_run: false }),
             cause: undefined,
           });
@@ -128,11 +128,11 @@ describe('a replay never sends an event twice', () => {
       const admin = replayClient(gateway, adminKey);
       const scope = { q: 'Force me episode' };
 
-      const plain = await admin.request({ ...scope, reason: 'no force' }).expect(200);
+      const plain = await admin.request({ ...scope, reason: 'no force' }).expect(202);
       expect(plain.body).toMatchObject({ matched: 1, queued: 0 });
       const dryRun = await admin.request({ ...scope, force: true, dry_run: true, reason: 'partner asked for a resend' }).expect(200);
       expect(dryRun.body).toMatchObject({ matched: 1, will_queue: 1, skipped_sent: 0 });
-      const forced = await admin.request({ ...scope, force: true, reason: 'partner asked for a resend (ticket 42)' }).expect(200);
+      const forced = await admin.request({ ...scope, force: true, reason: 'partner asked for a resend (ticket 42)' }).expect(202);
       expect(forced.body).toMatchObject({ matched: 1, queued: 1 });
       await admin.finished(forced.body.id);
 
@@ -147,7 +147,7 @@ describe('a replay never sends an event twice', () => {
       expect(attempts[1].replay_id).toBe(forced.body.id);
 
       // Once sent again it is just sent: a second identical replay without force queues nothing.
-      expect((await admin.request({ ...scope, reason: 'again' }).expect(200)).body.queued).toBe(0);
+      expect((await admin.request({ ...scope, reason: 'again' }).expect(202)).body.queued).toBe(0);
       expect(raisedCounts(gateway.simulator).get('forced-1')).toBe(2);
     });
 
@@ -195,7 +195,7 @@ describe('a replay never sends an event twice', () => {
     });
 
     it('is refused to a partner key (403) on POST and on GET, and to anyone without a key (401)', async () => {
-      const started = await replayClient(gateway, operatorKey).request({ status: 'failed', reason: 'nothing to do' }).expect(200);
+      const started = await replayClient(gateway, operatorKey).request({ status: 'failed', reason: 'nothing to do' }).expect(202);
       expectProblem(await replayClient(gateway, partnerKey).request({ status: 'exhausted', reason: 'partner trying' }), 403);
       expectProblem(await replayClient(gateway, partnerKey).progress(started.body.id), 403);
       expectProblem(await replayClient(gateway, auditorKey).request({ status: 'exhausted', reason: 'auditor trying' }), 403);
@@ -234,9 +234,9 @@ describe('uncertain events in a replay (CleverTap may already have raised them)'
 
     const dryRun = await replays.request({ ...filter, dry_run: true, reason: 'CleverTap timed out' }).expect(200);
     expect(dryRun.body).toMatchObject({ dry_run: true, matched: 3, will_queue: 0, skipped_uncertain: 3, sample: [] });
-    const withoutFlag = await replays.request({ ...filter, reason: 'CleverTap timed out' }).expect(200);
+    const withoutFlag = await replays.request({ ...filter, reason: 'CleverTap timed out' }).expect(202);
     expect(withoutFlag.body).toMatchObject({ matched: 3, queued: 0 });
-    const byStatus = await replays.request({ status: 'uncertain', reason: 'CleverTap timed out' }).expect(200);
+    const byStatus = await replays.request({ status: 'uncertain', reason: 'CleverTap timed out' }).expect(202);
     expect(byStatus.body).toMatchObject({ matched: 3, queued: 0 });
     expect(await statusCounts(hanging, eventIds)).toEqual({ uncertain: 3 });
     expect(hanging.simulator.successful()).toHaveLength(0);
@@ -254,7 +254,7 @@ describe('uncertain events in a replay (CleverTap may already have raised them)'
     const raised = raisedCounts(hanging.simulator);
     expect(['unsure-1', 'unsure-2', 'unsure-3'].map((id) => raised.get(id))).toEqual([1, 1, 1]);
     expect(await statusCounts(hanging, eventIds)).toEqual({ sent: 3 });
-    const again = await replays.request({ ...filter, include_uncertain: true, reason: 'once more?' }).expect(200);
+    const again = await replays.request({ ...filter, include_uncertain: true, reason: 'once more?' }).expect(202);
     expect(again.body.queued).toBe(0); // sent now: the acknowledgement does not reach sent events
 
     const [recorded] = await hanging.sql(`SELECT include_uncertain, force_resend FROM replay_requests WHERE id = $1`, [
@@ -336,17 +336,17 @@ describe('replay filters pick exactly the events they name', () => {
       businessEvents: [...DEFAULT_BUSINESS_EVENTS, { name: 'Episode Scheduled', requiredProperties: ['program_id'] }],
     });
     await definedLater.start(port);
-    const byErrorCode = await replays.request({ error_code: '400', reason: 'Episode Scheduled is now defined' }).expect(200);
+    const byErrorCode = await replays.request({ error_code: '400', reason: 'Episode Scheduled is now defined' }).expect(202);
     expect(byErrorCode.body).toMatchObject({ matched: 4, queued: 4 });
     expect(await replays.finished(byErrorCode.body.id)).toMatchObject({ queued: 4, sent: 4, failed: 0, pending: 0 });
     expect(await itemsOf(byErrorCode.body.id)).toEqual([...notFound].sort());
 
-    const byBusinessEvent = await replays.request({ business_event: 'Product Launched', reason: 'launches first' }).expect(200);
+    const byBusinessEvent = await replays.request({ business_event: 'Product Launched', reason: 'launches first' }).expect(202);
     expect(byBusinessEvent.body).toMatchObject({ matched: 3, queued: 3 });
     await replays.finished(byBusinessEvent.body.id);
     expect(await itemsOf(byBusinessEvent.body.id)).toEqual([...productLaunched].sort());
 
-    const byAccount = await replays.request({ account: second.id, reason: 'second account is back' }).expect(200);
+    const byAccount = await replays.request({ account: second.id, reason: 'second account is back' }).expect(202);
     expect(byAccount.body).toMatchObject({ matched: 4, queued: 4 });
     await replays.finished(byAccount.body.id);
     expect(await itemsOf(byAccount.body.id)).toEqual([...onSecondAccount].sort());

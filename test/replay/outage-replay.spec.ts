@@ -42,9 +42,9 @@ describe('replaying after a CleverTap outage', () => {
     expect(dryRun.body.sample).toHaveLength(10);
     expect(gateway.simulator.received()).toHaveLength(0); // a dry run changes nothing
 
-    const started = await replay({ status: 'exhausted', reason: 'CleverTap outage 26 Nov' }).expect(200);
+    const started = await replay({ status: 'exhausted', reason: 'CleverTap outage 26 Nov' }).expect(202);
     expect(started.body).toMatchObject({ dry_run: false, matched: 12, queued: 12 });
-    const again = await replay({ status: 'exhausted', reason: 'double click' }).expect(200);
+    const again = await replay({ status: 'exhausted', reason: 'double click' }).expect(202);
     expect(again.body.queued).toBe(0); // still pending from the first: nothing queued twice
 
     await waitFor(
@@ -64,7 +64,7 @@ describe('replaying after a CleverTap outage', () => {
     expect(detail.body.timeline[4]).toMatchObject({ reason: 'CleverTap outage 26 Nov', requested_by: 'Olga the operator' });
 
     // Sent events are never re-sent by a replay without an admin's explicit force.
-    const resend = await replay({ reason: 'again?' }).expect(200);
+    const resend = await replay({ reason: 'again?' }).expect(202);
     expect(resend.body.queued).toBe(0);
     await replay({ reason: 'again!', force: true }).expect(403);
   });

@@ -103,7 +103,7 @@ describe('a partner re-sending a batch with the same Idempotency-Keys', () => {
     await gateway.simulator.start(port);
     gateway.simulator.clearReceived();
     const replays = replayClient(gateway, operatorKey);
-    const replay = await replays.request({ status: 'exhausted', reason: 'CleverTap is back' }).expect(200);
+    const replay = await replays.request({ status: 'exhausted', reason: 'CleverTap is back' }).expect(202);
     expect(replay.body.queued).toBe(4);
     await replays.finished(replay.body.id);
     expect(await statusCounts(gateway, eventIds)).toEqual({ sent: 4 });

@@ -32,7 +32,7 @@ describe('a replay of thousands of events', () => {
     expect(dryRun.body).toMatchObject({ matched: EVENTS, will_queue: EVENTS });
     const rssBefore = process.memoryUsage().rss;
     const startedAt = performance.now();
-    const replay = await replays.request({ status: 'exhausted', error_code: 'ECONNREFUSED', reason: 'the big outage' }).expect(200);
+    const replay = await replays.request({ status: 'exhausted', error_code: 'ECONNREFUSED', reason: 'the big outage' }).expect(202);
     const requestMs = performance.now() - startedAt;
     expect(replay.body).toMatchObject({ matched: EVENTS, queued: EVENTS });
     // Polled once a second: the gateway runs in this process, so eager polling would slow what it measures.

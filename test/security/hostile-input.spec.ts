@@ -306,7 +306,7 @@ describe('hostile input (issue #15 findings)', () => {
         for (const path of ['/v1/events', '/v1/events/counts', '/v1/events/export']) {
           const response = await request(gateway.http).get(`${path}?${query}`).set(bearer(admin));
           expectProblem(response, 400, 'invalid_request');
-          expect(response.body.title).toMatch(/UTC offset from -14:00 to \+14:00/);
+          expect(response.body.detail).toMatch(/UTC offset from -14:00 to \+14:00/);
         }
         const replay = await request(gateway.http).post('/v1/replays').set(bearer(admin)).send({ reason: 'r', dry_run: true, received_from: value });
         expectProblem(replay, 400, 'invalid_request');

@@ -65,8 +65,8 @@ export async function createKeyIn(databaseUrl: string, role: Role, accounts: str
 }
 
 /**
- * Checks that a /v1 error is a problem+json body carrying the gateway's fields; `expected` is the code,
- * or a pattern the title must match.
+ * Checks that a /v1 error is a problem+json body carrying the gateway's fields (docs/api-conventions.md);
+ * `expected` is the code, or a pattern the detail must match.
  */
 export function expectProblem(response: request.Response, status: number, expected?: string | RegExp): void {
   expect({ status: response.status, contentType: response.headers['content-type'] }).toEqual({
@@ -74,8 +74,9 @@ export function expectProblem(response: request.Response, status: number, expect
     contentType: expect.stringMatching(/^application\/problem\+json/),
   });
   const code = typeof expected === 'string' ? expected : expect.any(String);
-  expect(response.body).toEqual(expect.objectContaining({ status, title: expect.any(String), code }));
-  if (expected instanceof RegExp) expect(response.body.title).toMatch(expected);
+  expect(response.body).toEqual(expect.objectContaining({ status, title: expect.any(String), detail: expect.any(String), code }));
+  expect(response.body.type).toBe(`urn:bulletin-gateway:error:${response.body.code}`);
+  if (expected instanceof RegExp) expect(response.body.detail).toMatch(expected);
 }
 
 export const base64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');

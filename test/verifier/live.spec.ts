@@ -48,7 +48,7 @@ describe('the independent verifier against a live gateway', () => {
     const note = (await get('/v1/audit/checkpoint').expect(200)).text;
     const text = note.slice(0, note.lastIndexOf('\n\n') + 1);
     const cosignature = cosignatureLine(witness, text, BigInt(Math.floor(Date.now() / 1000))).trimEnd();
-    await request(gateway.http).post('/v1/audit/cosignatures').set(bearer(auditor)).send({ checkpoint: note, cosignature }).expect(201);
+    await request(gateway.http).post('/v1/audit/cosignatures').set(bearer(auditor)).send({ checkpoint: note, cosignature }).expect(200);
     return verifyCheckpoint((await get('/v1/audit/checkpoint').expect(200)).text, log.verifierKey, policy);
   }
 
@@ -69,7 +69,7 @@ describe('the independent verifier against a live gateway', () => {
     replayed = await raiseKept(bulletin({ business_event: 'Undefined Event' }));
     await request(gateway.http).post('/1/targets/trigger.json').set(gateway.partnerHeaders(partner)).send({ name: 'no business event' }).expect(400);
     const operator = await gateway.createPartner({ role: 'operator', accounts: [] });
-    await request(gateway.http).post('/v1/replays').set(bearer(operator)).send({ status: 'failed', reason: 'live verifier test' }).expect(200);
+    await request(gateway.http).post('/v1/replays').set(bearer(operator)).send({ status: 'failed', reason: 'live verifier test' }).expect(202);
     await waitFor(async () => (await attemptsOf(replayed)).some((a) => a.trigger === 'replay'), 10_000, 'the replay attempt');
     expect((await attemptsOf(retried)).map((a) => a.outcome)).toEqual(['transient', 'transient', 'sent']);
 

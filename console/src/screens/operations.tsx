@@ -154,9 +154,12 @@ function AccountsPanel({ api }: { api: Api }) {
 type ReplayPhase =
   | { step: 'edit' }
   | { step: 'previewing' }
-  | { step: 'previewed'; preview: ReplayPreview }
-  | { step: 'starting'; preview: ReplayPreview }
+  | { step: 'previewed'; preview: ReplayPreview; idempotencyKey: string }
+  | { step: 'starting'; preview: ReplayPreview; idempotencyKey: string }
   | { step: 'running'; started: ReplayStarted; progress?: ReplayProgress };
+
+/** 128 random bits in hex; crypto.randomUUID needs a secure context, which a gateway on plain HTTP is not. */
+const randomKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 
 /**
  * The replay flow: a dry run first (count and sample), a reason that is required, then the real replay
@@ -203,7 +206,8 @@ function ReplayPanel({ api, identity, initialFilters }: { api: Api; identity: Id
     setPhase({ step: 'previewing' });
     try {
       const result = await api.post<ReplayPreview>('/v1/replays', body(true));
-      setPhase({ step: 'previewed', preview: result });
+      // One key per previewed replay: starting it again after a lost answer cannot record a second replay.
+      setPhase({ step: 'previewed', preview: result, idempotencyKey: randomKey() });
       announce(`Dry run: ${result.will_queue} of ${result.matched} matching events would be queued.`);
       setTimeout(() => previewHeading.current?.focus(), 0);
     } catch (failure) {
@@ -215,15 +219,16 @@ function ReplayPanel({ api, identity, initialFilters }: { api: Api; identity: Id
   const start = async () => {
     if (phase.step !== 'previewed' || !checkReason()) return;
     setError(undefined);
-    setPhase({ step: 'starting', preview: phase.preview });
+    const { preview: previewed, idempotencyKey } = phase;
+    setPhase({ step: 'starting', preview: previewed, idempotencyKey });
     try {
-      const started = await api.post<ReplayStarted>('/v1/replays', body(false));
+      const started = await api.post<ReplayStarted>('/v1/replays', body(false), { 'Idempotency-Key': `"${idempotencyKey}"` });
       setPhase({ step: 'running', started });
       announce(`Replay started: ${started.queued} events queued.`);
       setTimeout(() => progressHeading.current?.focus(), 0);
     } catch (failure) {
       setError(describeError(failure));
-      setPhase({ step: 'previewed', preview: phase.preview });
+      setPhase({ step: 'previewed', preview: previewed, idempotencyKey });
     }
   };
 
