@@ -97,6 +97,16 @@ export class EventAuditRepository {
     return { data: page, next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].position) : null };
   }
 
+  /** How many events match the filter (what an export of it writes). */
+  async count(filter: EventFilter): Promise<number> {
+    const conditions = eventConditions(filter);
+    const [{ total }]: { total: number }[] = await this.db.query(
+      `SELECT count(*)::int AS total FROM bulletin_events e JOIN event_status s ON s.event_id = e.id ${LAST_ATTEMPT_JOIN} ${conditions.where}`,
+      conditions.params,
+    );
+    return total;
+  }
+
   /**
    * How many events match the filter in each status (the status filter itself is ignored), counted one
    * status at a time so that each count is a range of a (status, ...) index of the projection.

@@ -12,6 +12,9 @@ import { MissingNodeError, type Queryable } from './tree-store.js';
 /** Shared with the sealer: one process at a time appends to the tree or signs it. */
 export const TREE_LOCK_KEY = 0x7365616c;
 
+/** What resolveMismatch did: nothing (the database matched), or the tree it accepted and why the signer had refused. */
+export type Resolution = { resolved: false } | { resolved: true; refusedBecause: string; accepted: SignerState };
+
 export type SignerStatus =
   | { state: 'signing' | 'not_configured' }
   | { state: 'refusing'; reason: string; since: string; lastGood: SignerState };
@@ -81,6 +84,35 @@ export class CheckpointSigner {
       [size, rootHash, note],
     );
     return { origin, tree_size: size, root_hash: rootHash.toString('base64'), note, signed_at: new Date(row.signed_at).toISOString() };
+  }
+
+  /**
+   * An operator's answer to a refusing signer (docs/audit-operations.md): accept the database's current
+   * tree as the signer's new starting point. Recorded in audit_signer_events (why, by whom, the state
+   * given up and the head accepted) before the state file is replaced; does nothing when the database
+   * matches.
+   */
+  async resolveMismatch(reason: string, by: string): Promise<Resolution> {
+    const { stateDir, origin, signer } = this.config.auditLog;
+    if (!signer || !stateDir) throw new Error('AUDIT_SIGNING_KEY and AUDIT_STATE_DIR must be set: this resolves the signer of this host');
+    if (!/\S/.test(reason)) throw new Error('a reason is required');
+    const problem = await this.mismatch(this.db);
+    if (!problem) return { resolved: false };
+    const size = await storedTree.size(this.db);
+    const previous = readSignerState(stateDir);
+    const root = await storedTree.root(this.db, size);
+    const accepted: SignerState = { origin, tree_size: size, root_hash: root.toString('base64'), note: null, signed_at: new Date().toISOString() };
+    await this.db.query(`INSERT INTO audit_signer_events (kind, recorded_by, detail) VALUES ('resolved', $1, $2)`, [
+      by,
+      {
+        reason,
+        refused_because: problem.reason,
+        previous_state: previous ? { ...previous, note: undefined } : null,
+        accepted_tree: { ...accepted, note: undefined },
+      },
+    ]);
+    writeSignerState(stateDir, accepted);
+    return { resolved: true, refusedBecause: problem.reason, accepted };
   }
 
   /**

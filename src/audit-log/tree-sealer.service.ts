@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -25,7 +25,7 @@ const ROWS_PER_FETCH = 50;
  * advisory lock makes them take turns. After sealing, the checkpoint signer signs the grown tree.
  */
 @Injectable()
-export class TreeSealer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TreeSealer {
   private readonly logger = new Logger(TreeSealer.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
@@ -37,12 +37,13 @@ export class TreeSealer implements OnApplicationBootstrap, OnApplicationShutdown
     @Optional() private readonly metrics?: GatewayMetrics,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /** Seals every AUDIT_SEAL_INTERVAL_MS in the background (the gateway's AuditLogModule starts it). */
+  startSchedule(): void {
     this.timer = setInterval(() => void this.sealInBackground(), this.config.audit.sealIntervalMs);
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async stopSchedule(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }
@@ -54,8 +55,12 @@ export class TreeSealer implements OnApplicationBootstrap, OnApplicationShutdown
     this.running = undefined;
   }
 
-  /** Seals everything sealable now, then signs a checkpoint if one is due; returns how many leaves were added. */
-  async sealPending(): Promise<number> {
+  /**
+   * Seals everything sealable now, then signs a checkpoint if one is due; returns how many leaves were
+   * added. `sign: false` leaves the signing to the gateways (the CLI's verify: this host's signer state
+   * is the gateway's to move).
+   */
+  async sealPending({ sign = true }: { sign?: boolean } = {}): Promise<number> {
     let total = 0;
     for (;;) {
       const sealed = await this.sealBatch();
@@ -63,7 +68,7 @@ export class TreeSealer implements OnApplicationBootstrap, OnApplicationShutdown
       total += sealed;
       if (sealed < BATCH_SIZE) break;
     }
-    await this.signer?.signIfDue();
+    if (sign) await this.signer?.signIfDue();
     return total;
   }
 

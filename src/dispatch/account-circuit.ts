@@ -20,6 +20,20 @@ export interface AccountCircuitView {
 }
 
 /**
+ * Closes the circuits of `accounts` (a subquery of account ids) that are not closed already, as a
+ * data-modifying CTE's body (RETURNING account_id): the dispatch queue records an answered attempt and
+ * closes its account's circuit in one statement.
+ */
+export function closeCircuitsStatement(accounts: string): string {
+  return `UPDATE account_circuits c
+            SET state = 'closed', consecutive_failures = 0, reason = NULL, open_until = NULL, probe_expires_at = NULL,
+                updated_at = now()
+          WHERE c.account_id IN ${accounts}
+            AND (c.state <> 'closed' OR c.consecutive_failures <> 0)
+         RETURNING c.account_id`;
+}
+
+/**
  * The per-account circuit breaker, kept in Postgres so every gateway process sees the same state and
  * only one of them sends the probe. `paused` is the same circuit opened by rejected credentials, with
  * its own (longer) retry interval.
@@ -127,10 +141,9 @@ export class AccountCircuit {
   }
 
   async states(): Promise<AccountCircuitView[]> {
-    const rows = await this.db.query(
-      `SELECT account_id, state, consecutive_failures, reason, open_until FROM account_circuits ORDER BY account_id`,
-    );
-    return rows.map((row: Record<string, any>) => ({
+    const rows: { account_id: string; state: CircuitState; consecutive_failures: number; reason: string | null; open_until: Date | null }[] =
+      await this.db.query(`SELECT account_id, state, consecutive_failures, reason, open_until FROM account_circuits ORDER BY account_id`);
+    return rows.map((row) => ({
       accountId: row.account_id,
       state: row.state,
       consecutiveFailures: row.consecutive_failures,

@@ -2,11 +2,10 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { DatabaseNotifications } from '../database/database-notifications.js';
-import { QUEUED_CHANNEL } from '../event-log/event-log.repository.js';
 import { AccountCircuit } from './account-circuit.js';
 import { AccountSlots } from './account-slots.js';
 import { DeliveryAttempts } from './delivery-attempts.js';
-import { type ClaimedEvent, DispatchQueue } from './dispatch-queue.js';
+import { type ClaimedEvent, DispatchQueue, QUEUED_CHANNEL } from './dispatch-queue.js';
 import { ReservedEvents } from './reserved-events.js';
 import { SlotLoop, type SlotLoopHost, type SlotLoopServices } from './slot-loop.js';
 

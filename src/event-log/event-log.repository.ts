@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NotificationSender } from '../database/notification-sender.js';
+import { enqueueStatement, QUEUED_CHANNEL } from '../dispatch/dispatch-queue.js';
 import type { BulletinPayload } from './bulletin-payload.js';
 import { GatewayError } from '../common/gateway.error.js';
 import { findUnstorableText } from '../common/untrusted-json.js';
@@ -50,10 +51,6 @@ function unstorableEvent(event: NewEvent): GatewayError {
   return new GatewayError('unstorable_event', 400, `The bulletin was not accepted: ${reason}`);
 }
 
-/** Channels other gateway processes LISTEN on; the database, not memory, guarantees the work happens. */
-export const QUEUED_CHANNEL = 'bulletin_queued';
-export const OUTCOME_CHANNEL = 'bulletin_outcome';
-
 /**
  * maxBatch bounds a statement's size. One batch at a time: the commits' WAL flushes are what ingest
  * waits on, and batches written side by side only queue behind each other's flushes (the bench's A/B of
@@ -90,7 +87,8 @@ export class EventLogRepository {
   }
 
   /**
-   * One statement, so one implicit transaction: the events and their queue rows; once it has committed,
+   * One statement, so one implicit transaction: the events and their queue rows (the dispatch queue's
+   * enqueueStatement); once it has committed,
    * a NOTIFY wakes other gateway processes (see NotificationSender). Returns, per event, when it was
    * stored, or undefined when it was not (its idempotency key was taken, by an earlier request or by
    * another event of the same batch).
@@ -109,9 +107,7 @@ export class EventLogRepository {
          ON CONFLICT (partner_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, account_id, ${RECEIVED_MS} AS received_ms
        ), queued AS (
-         INSERT INTO event_status (event_id, account_id, status, next_attempt_at)
-         SELECT id, account_id, 'queued', now() FROM inserted
-         RETURNING event_id, account_id
+         ${enqueueStatement('inserted')}
        )
        SELECT q.event_id, q.account_id, i.received_ms FROM queued q JOIN inserted i ON i.id = q.event_id`,
       [
