@@ -49,7 +49,7 @@ export class CheckpointSigner {
     const { signer, stateDir } = this.config.auditLog;
     if (!signer || !stateDir) return;
     const signed = await this.db.transaction(async (tx) => {
-      const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK_KEY]);
+      const [{ locked }] = await tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK_KEY]);
       const problem = await this.mismatch(tx);
       await this.setStatus(tx, problem);
       if (problem || !locked) return undefined;
@@ -67,7 +67,7 @@ export class CheckpointSigner {
 
   /** The empty tree is signed too, so the checkpoint route always has an answer (docs/audit-format.md §9). */
   private async due(tx: EntityManager, size: number): Promise<boolean> {
-    const [latest] = await tx.query(
+    const [latest] = await tx.query<{ tree_size: string; old_enough: boolean }[]>(
       `SELECT tree_size, now() - signed_at >= make_interval(secs => $1 / 1000.0) AS old_enough
          FROM audit_tree_checkpoints ORDER BY position DESC LIMIT 1`,
       [this.config.audit.checkpointIntervalMs],
@@ -79,7 +79,7 @@ export class CheckpointSigner {
     const { origin, signer } = this.config.auditLog;
     const rootHash = await storedTree.root(tx, size);
     const note = signCheckpoint({ origin, size, rootHash, extensions: [] }, signer!);
-    const [row] = await tx.query(
+    const [row] = await tx.query<{ signed_at: Date }[]>(
       `INSERT INTO audit_tree_checkpoints (tree_size, root_hash, note) VALUES ($1, $2, $3) RETURNING signed_at`,
       [size, rootHash, note],
     );
@@ -147,7 +147,7 @@ export class CheckpointSigner {
       return { state, reason: `the database's tree lost stored hashes (${error.message}) since ${signedBefore}` };
     }
     if (state.note !== null) {
-      const [kept] = await db.query('SELECT 1 FROM audit_tree_checkpoints WHERE tree_size = $1 AND note = $2 LIMIT 1', [state.tree_size, state.note]);
+      const [kept] = await db.query<unknown[]>('SELECT 1 FROM audit_tree_checkpoints WHERE tree_size = $1 AND note = $2 LIMIT 1', [state.tree_size, state.note]);
       if (!kept)
         return { state, reason: `${signedBefore} is missing from the database: checkpoints were deleted or the database was restored from a backup` };
     }

@@ -74,10 +74,10 @@ export class TreeSealer {
 
   private sealBatch(): Promise<number | undefined> {
     return this.db.transaction(async (tx) => {
-      const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK_KEY]);
+      const [{ locked }] = await tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK_KEY]);
       if (!locked) return undefined;
-      const [{ horizon }] = await tx.query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
-      const [last] = await tx.query(
+      const [{ horizon }] = await tx.query<{ horizon: string }[]>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
+      const [last] = await tx.query<{ kind: string; position: string; xid: string }[]>(
         `SELECT kind, source_position AS position, source_xid::text AS xid FROM audit_leaves ORDER BY leaf_index DESC LIMIT 1`,
       );
       const builder = await TreeBuilder.open(tx);

@@ -51,7 +51,7 @@ export class AccountCircuit {
   }
 
   async admit(accountId: string): Promise<Admission | undefined> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<{ state: CircuitState; cooled: boolean | null; probe_abandoned: boolean | null }[]>(
       `SELECT state, open_until <= now() AS cooled, probe_expires_at <= now() AS probe_abandoned
          FROM account_circuits WHERE account_id = $1`,
       [accountId],
@@ -60,7 +60,7 @@ export class AccountCircuit {
     const probeDue = (row.state === 'open' || row.state === 'paused') && row.cooled;
     if (!probeDue && !(row.state === 'half_open' && row.probe_abandoned)) return undefined;
     // Whoever flips the row first sends the probe; everyone else keeps waiting.
-    const taken = await this.db.query(
+    const taken = await this.db.query<[unknown[], number]>(
       `UPDATE account_circuits
           SET state = 'half_open', probe_expires_at = now() + make_interval(secs => $2 / 1000.0), updated_at = now()
         WHERE account_id = $1 AND state = $3
@@ -89,7 +89,7 @@ export class AccountCircuit {
   }
 
   private async close(accountId: string): Promise<void> {
-    const [rows] = await this.db.query(
+    const [rows] = await this.db.query<[{ previous: CircuitState | null }[], number]>(
       `UPDATE account_circuits
           SET state = 'closed', consecutive_failures = 0, reason = NULL, open_until = NULL, probe_expires_at = NULL,
               updated_at = now()
@@ -101,7 +101,7 @@ export class AccountCircuit {
   }
 
   private async recordFailure(accountId: string, probe: boolean): Promise<void> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<{ state: CircuitState; consecutive_failures: number }[]>(
       `INSERT INTO account_circuits AS c (account_id, consecutive_failures, state, reason, open_until)
        VALUES ($1, 1,
                CASE WHEN $2 OR 1 >= $3 THEN 'open' ELSE 'closed' END,

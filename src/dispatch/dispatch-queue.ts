@@ -112,6 +112,16 @@ export interface AccountBacklog {
   oldestQueuedAgeSeconds: number;
 }
 
+/** The pending or parked events of one account, partner, lane and status. */
+export interface QueueLine {
+  accountId: string;
+  partnerId: string;
+  lane: Lane;
+  status: EventStatus;
+  events: number;
+  oldestAgeSeconds: number;
+}
+
 /** Text as Postgres can store it (see storableText), or null. */
 const storableOrNull = (text: unknown) => (text == null ? null : storableText(String(text)));
 
@@ -446,6 +456,26 @@ export class DispatchQueue {
       queueDepth: row.queue_depth,
       inFlight: row.in_flight,
       oldestQueuedAgeSeconds: row.oldest,
+    }));
+  }
+
+  /** Events queued, retrying or parked as uncertain, by account, partner, lane and status (for the metrics). */
+  async lines(): Promise<QueueLine[]> {
+    const rows: { account_id: string; partner_id: string; lane: Lane; status: EventStatus; events: number; oldest_age_seconds: number }[] =
+      await this.db.query(
+        `SELECT s.account_id, s.partner_id, s.lane, s.status, count(*)::int AS events,
+                extract(epoch FROM now() - min(e.received_at))::float8 AS oldest_age_seconds
+           FROM event_status s JOIN bulletin_events e ON e.id = s.event_id
+          WHERE s.status IN ('queued', 'retrying', 'uncertain')
+          GROUP BY s.account_id, s.partner_id, s.lane, s.status`,
+      );
+    return rows.map((row) => ({
+      accountId: row.account_id,
+      partnerId: row.partner_id,
+      lane: row.lane,
+      status: row.status,
+      events: row.events,
+      oldestAgeSeconds: row.oldest_age_seconds,
     }));
   }
 

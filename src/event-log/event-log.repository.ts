@@ -46,6 +46,18 @@ export interface CurrentOutcome {
   attempts: number;
 }
 
+interface OutcomeRow {
+  event_id: string;
+  status: EventStatus;
+  attempts: number;
+  received_at: Date;
+  http_status: number | null;
+  clevertap_status: string | null;
+  targets: number | null;
+  error: string | null;
+  error_code: string | null;
+}
+
 function unstorableEvent(event: NewEvent): GatewayError {
   const reason = findUnstorableText(event.payload) ?? 'a value of the bulletin cannot be stored';
   return new GatewayError('unstorable_event', 400, `The bulletin was not accepted: ${reason}`);
@@ -127,7 +139,7 @@ export class EventLogRepository {
   }
 
   private async findByIdempotencyKey(partnerId: string, key: string): Promise<IdempotentMatch> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<{ id: string; payload_sha256: string; received_ms: string }[]>(
       `SELECT id, payload_sha256, ${RECEIVED_MS} AS received_ms FROM bulletin_events WHERE partner_id = $1 AND idempotency_key = $2`,
       [partnerId, key],
     );
@@ -135,7 +147,7 @@ export class EventLogRepository {
   }
 
   async currentOutcome(eventId: string): Promise<CurrentOutcome | undefined> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<OutcomeRow[]>(
       `SELECT s.event_id, s.status, s.attempts, e.received_at,
               a.http_status, a.clevertap_status, a.targets, a.error, a.error_code
          FROM event_status s

@@ -9,16 +9,6 @@ const PREFIX = 'bulletin_gateway_';
 /** CleverTap answers in tens to hundreds of milliseconds; the tail up to UPSTREAM_TIMEOUT_MS matters too. */
 const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-/** One row of the scrape-time queue query: pending or parked events of one account and status. */
-export interface QueueRow {
-  accountId: string;
-  partnerId: string;
-  lane: 'live' | 'retry' | 'replay';
-  status: EventStatus;
-  events: number;
-  oldestAgeSeconds: number;
-}
-
 /**
  * The gateway's Prometheus metrics, on a registry of its own (several apps can live in one process, as
  * in the tests). Counters move where things happen; gauges that mirror the database are set at scrape
