@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { DatabaseNotifications } from '../database/database-notifications.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { AccountCircuit } from './account-circuit.js';
 import { AccountSlots } from './account-slots.js';
 import { DeliveryAttempts } from './delivery-attempts.js';
@@ -35,6 +36,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     circuit: AccountCircuit,
     private readonly attempts: DeliveryAttempts,
     private readonly notifications: DatabaseNotifications,
+    private readonly metrics: GatewayMetrics,
   ) {
     this.accountIds = new Set(config.accounts.map((account) => account.id));
     this.services = { queue, slots, circuit, attempts };
@@ -80,7 +82,9 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       const due = await this.queue.dueAccounts([...this.accountIds]);
       for (const accountId of new Set([...due, ...this.reserved.heldAccounts()])) this.wake(accountId);
+      this.metrics.dispatchPolled(true);
     } catch (error) {
+      this.metrics.dispatchPolled(false);
       this.logger.warn(`looking for due work failed (${(error as Error).message}); trying again at the next poll`);
     } finally {
       this.polling = false;
