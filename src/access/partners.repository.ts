@@ -131,7 +131,7 @@ export class PartnersRepository {
   /** Revokes a partner and all its keys at once; returns false when no such active partner exists. */
   async revoke(partnerId: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const [, count] = await tx.query(`UPDATE partners SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [partnerId]);
+      const [, count] = await tx.query<[unknown[], number]>(`UPDATE partners SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [partnerId]);
       await tx.query(`UPDATE partner_keys SET revoked_at = now() WHERE partner_id = $1 AND revoked_at IS NULL`, [partnerId]);
       await tx.query(`SELECT pg_notify('${KEYS_CHANGED_CHANNEL}', $1)`, [partnerId]);
       return count > 0;

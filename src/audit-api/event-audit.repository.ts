@@ -22,6 +22,9 @@ export interface EventSummary {
   last_error: string | null;
 }
 
+/** An event summary as Postgres returns it: positions are bigints (text), times are Dates. */
+export type SummaryRow = Omit<EventSummary, 'position' | 'received_at'> & { position: string; received_at: Date };
+
 export interface EventPage {
   data: EventSummary[];
   next_cursor: string | null;
@@ -84,7 +87,7 @@ export class EventAuditRepository {
     const source = byStatus
       ? 'event_status s JOIN bulletin_events e ON e.position = s.event_position'
       : 'bulletin_events e JOIN event_status s ON s.event_id = e.id';
-    const rows = await this.db.query(
+    const rows = await this.db.query<SummaryRow[]>(
       `SELECT ${SUMMARY_COLUMNS}
          FROM (SELECT ${position} AS position FROM ${source} ${readsLastAttempt(query) ? LAST_ATTEMPT_JOIN : ''}
                 ${conditions.where} ORDER BY ${position} DESC LIMIT ${limit + 1}) page
@@ -95,6 +98,16 @@ export class EventAuditRepository {
     );
     const page = rows.slice(0, limit).map(toSummary);
     return { data: page, next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].position) : null };
+  }
+
+  /** How many events match the filter (what an export of it writes). */
+  async count(filter: EventFilter): Promise<number> {
+    const conditions = eventConditions(filter);
+    const [{ total }]: { total: number }[] = await this.db.query(
+      `SELECT count(*)::int AS total FROM bulletin_events e JOIN event_status s ON s.event_id = e.id ${LAST_ATTEMPT_JOIN} ${conditions.where}`,
+      conditions.params,
+    );
+    return total;
   }
 
   /**
@@ -127,7 +140,7 @@ export class EventAuditRepository {
   private async windowSpan(filter: EventFilter, before?: number): Promise<WindowSpan> {
     const { received_from: from, received_to: to } = filter;
     if (!from && !to) return undefined;
-    const [ends] = await this.db.query(
+    const [ends] = await this.db.query<{ newest: string | null; at_from: string | null; at_to: string | null }[]>(
       `SELECT (SELECT max(position) FROM bulletin_events) AS newest,
               (SELECT position FROM bulletin_events WHERE received_at >= $1::timestamptz ORDER BY received_at LIMIT 1) AS at_from,
               (SELECT position FROM bulletin_events WHERE received_at < $2::timestamptz ORDER BY received_at DESC LIMIT 1) AS at_to`,
@@ -139,7 +152,7 @@ export class EventAuditRepository {
     const budget = Math.max(WINDOW_SPAN_FLOOR, 2 * passed);
     if (Number(ends.at_to) - Number(ends.at_from) > budget) return undefined;
     const window = eventConditions({ received_from: from, received_to: to });
-    const [span] = await this.db.query(
+    const [span] = await this.db.query<{ first: string | null; last: string | null; n: number }[]>(
       `SELECT min(position) AS first, max(position) AS last, count(*)::int AS n
          FROM (SELECT e.position FROM bulletin_events e ${window.where} ORDER BY e.received_at LIMIT ${budget + 1}) w`,
       window.params,
@@ -154,7 +167,7 @@ export class EventAuditRepository {
     if (!isUuid(eventId)) return undefined;
     const conditions = eventConditions({}, onlyPartner);
     conditions.add((p) => `e.id = ${p}`, eventId);
-    const [event] = await this.db.query(
+    const [event] = await this.db.query<(SummaryRow & { payload: unknown; payload_sha256: string; leaf: unknown })[]>(
       `SELECT ${SUMMARY_COLUMNS}, e.payload, e.payload_sha256,
               (SELECT jsonb_build_object('index', l.leaf_index, 'hash', encode(l.leaf_hash, 'base64')) FROM audit_leaves l
                 WHERE l.kind = 'event' AND l.source_position = e.position) AS leaf
@@ -162,14 +175,14 @@ export class EventAuditRepository {
       conditions.params,
     );
     if (!event) return undefined;
-    const attempts = await this.db.query(
+    const attempts = await this.db.query<Record<string, unknown>[]>(
       `SELECT attempt_number, trigger, outcome, resulting_status, http_status, clevertap_status, targets, error,
               error_code, started_at, latency_ms, next_attempt_at, recorded_at, replay_id,
               (SELECT l.leaf_index FROM audit_leaves l WHERE l.kind = 'attempt' AND l.source_position = a.position) AS leaf_index
          FROM dispatch_attempts a WHERE event_id = $1 ORDER BY attempt_number`,
       [eventId],
     );
-    const replays = await this.db.query(
+    const replays = await this.db.query<Record<string, unknown>[]>(
       `SELECT r.id AS replay_id, r.requested_by_name AS requested_by, r.reason, r.force_resend, r.include_uncertain, i.queued_at,
               (SELECT l.leaf_index FROM audit_leaves l WHERE l.kind = 'replay_item' AND l.source_position = i.position) AS leaf_index
          FROM replay_items i JOIN replay_requests r ON r.id = i.replay_id
@@ -179,8 +192,8 @@ export class EventAuditRepository {
     const { payload, payload_sha256, leaf, ...summary } = event;
     const timeline = [
       { type: 'received', at: iso(event.received_at), request_id: event.request_id, partner: event.partner_name },
-      ...attempts.map((attempt: Record<string, unknown>) => ({ type: 'attempt', at: iso(attempt.started_at), ...attempt, leaf_index: leafIndex(attempt) })),
-      ...replays.map((replay: Record<string, unknown>) => ({ type: 'replay_requested', at: iso(replay.queued_at), ...replay, leaf_index: leafIndex(replay) })),
+      ...attempts.map((attempt) => ({ type: 'attempt', at: iso(attempt.started_at), ...attempt, leaf_index: leafIndex(attempt) })),
+      ...replays.map((replay) => ({ type: 'replay_requested', at: iso(replay.queued_at), ...replay, leaf_index: leafIndex(replay) })),
     ].sort((a, b) => String(a.at).localeCompare(String(b.at)));
     return { ...toSummary(summary), payload, payload_sha256, leaf, timeline };
   }
@@ -195,8 +208,8 @@ function boundPositions(conditions: SqlConditions, position: string, span: Windo
   if (span.last !== undefined) conditions.add((p) => `${position} <= ${p}`, span.last);
 }
 
-export function toSummary(row: Record<string, any>): EventSummary {
-  return { ...row, position: Number(row.position), received_at: iso(row.received_at) } as EventSummary;
+export function toSummary(row: SummaryRow): EventSummary {
+  return { ...row, position: Number(row.position), received_at: iso(row.received_at) };
 }
 
 /** The entry's index in the audit log's tree (a bigint, read as text), or null while it is not sealed yet. */

@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
+import { QueueModule } from '../dispatch/queue.module.js';
 import { AuditController, EventProofController } from './audit.controller.js';
 import { LogProofs } from './log-proofs.service.js';
 import { ProjectionCheck } from './projection-check.service.js';
@@ -8,11 +9,36 @@ import { LogVerifier } from './log-verifier.js';
 import { TreeSealer } from './tree-sealer.service.js';
 import { VerificationLog } from './verification-log.js';
 
-/** The proof over the log: the Merkle tree, signed checkpoints, proofs and verification. */
+/** The proof's services, with no background work and no routes: what the CLI shares with the gateway. */
 @Module({
-  imports: [AccessModule],
-  controllers: [AuditController, EventProofController],
-  providers: [TreeSealer, CheckpointSigner, LogVerifier, VerificationLog, LogProofs, ProjectionCheck],
-  exports: [LogVerifier, TreeSealer, CheckpointSigner, ProjectionCheck],
+  imports: [QueueModule],
+  providers: [TreeSealer, CheckpointSigner, LogVerifier, VerificationLog, ProjectionCheck],
+  exports: [TreeSealer, CheckpointSigner, LogVerifier, VerificationLog, ProjectionCheck],
 })
-export class AuditLogModule {}
+export class AuditProofModule {}
+
+/**
+ * The proof over the log: the Merkle tree, signed checkpoints, proofs and verification, served over
+ * HTTP, with the gateway's background sealing and projection checks.
+ */
+@Module({
+  imports: [AccessModule, AuditProofModule],
+  controllers: [AuditController, EventProofController],
+  providers: [LogProofs],
+  exports: [AuditProofModule],
+})
+export class AuditLogModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly sealer: TreeSealer,
+    private readonly projectionCheck: ProjectionCheck,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.sealer.startSchedule();
+    this.projectionCheck.startSchedule();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.sealer.stopSchedule(), this.projectionCheck.stopSchedule()]);
+  }
+}

@@ -12,6 +12,9 @@ import { MissingNodeError, type Queryable } from './tree-store.js';
 /** Shared with the sealer: one process at a time appends to the tree or signs it. */
 export const TREE_LOCK_KEY = 0x7365616c;
 
+/** What resolveMismatch did: nothing (the database matched), or the tree it accepted and why the signer had refused. */
+export type Resolution = { resolved: false } | { resolved: true; refusedBecause: string; accepted: SignerState };
+
 export type SignerStatus =
   | { state: 'signing' | 'not_configured' }
   | { state: 'refusing'; reason: string; since: string; lastGood: SignerState };
@@ -46,7 +49,7 @@ export class CheckpointSigner {
     const { signer, stateDir } = this.config.auditLog;
     if (!signer || !stateDir) return;
     const signed = await this.db.transaction(async (tx) => {
-      const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK_KEY]);
+      const [{ locked }] = await tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK_KEY]);
       const problem = await this.mismatch(tx);
       await this.setStatus(tx, problem);
       if (problem || !locked) return undefined;
@@ -64,7 +67,7 @@ export class CheckpointSigner {
 
   /** The empty tree is signed too, so the checkpoint route always has an answer (docs/audit-format.md §9). */
   private async due(tx: EntityManager, size: number): Promise<boolean> {
-    const [latest] = await tx.query(
+    const [latest] = await tx.query<{ tree_size: string; old_enough: boolean }[]>(
       `SELECT tree_size, now() - signed_at >= make_interval(secs => $1 / 1000.0) AS old_enough
          FROM audit_tree_checkpoints ORDER BY position DESC LIMIT 1`,
       [this.config.audit.checkpointIntervalMs],
@@ -76,11 +79,40 @@ export class CheckpointSigner {
     const { origin, signer } = this.config.auditLog;
     const rootHash = await storedTree.root(tx, size);
     const note = signCheckpoint({ origin, size, rootHash, extensions: [] }, signer!);
-    const [row] = await tx.query(
+    const [row] = await tx.query<{ signed_at: Date }[]>(
       `INSERT INTO audit_tree_checkpoints (tree_size, root_hash, note) VALUES ($1, $2, $3) RETURNING signed_at`,
       [size, rootHash, note],
     );
     return { origin, tree_size: size, root_hash: rootHash.toString('base64'), note, signed_at: new Date(row.signed_at).toISOString() };
+  }
+
+  /**
+   * An operator's answer to a refusing signer (docs/audit-operations.md): accept the database's current
+   * tree as the signer's new starting point. Recorded in audit_signer_events (why, by whom, the state
+   * given up and the head accepted) before the state file is replaced; does nothing when the database
+   * matches.
+   */
+  async resolveMismatch(reason: string, by: string): Promise<Resolution> {
+    const { stateDir, origin, signer } = this.config.auditLog;
+    if (!signer || !stateDir) throw new Error('AUDIT_SIGNING_KEY and AUDIT_STATE_DIR must be set: this resolves the signer of this host');
+    if (!/\S/.test(reason)) throw new Error('a reason is required');
+    const problem = await this.mismatch(this.db);
+    if (!problem) return { resolved: false };
+    const size = await storedTree.size(this.db);
+    const previous = readSignerState(stateDir);
+    const root = await storedTree.root(this.db, size);
+    const accepted: SignerState = { origin, tree_size: size, root_hash: root.toString('base64'), note: null, signed_at: new Date().toISOString() };
+    await this.db.query(`INSERT INTO audit_signer_events (kind, recorded_by, detail) VALUES ('resolved', $1, $2)`, [
+      by,
+      {
+        reason,
+        refused_because: problem.reason,
+        previous_state: previous ? { ...previous, note: undefined } : null,
+        accepted_tree: { ...accepted, note: undefined },
+      },
+    ]);
+    writeSignerState(stateDir, accepted);
+    return { resolved: true, refusedBecause: problem.reason, accepted };
   }
 
   /**
@@ -115,7 +147,7 @@ export class CheckpointSigner {
       return { state, reason: `the database's tree lost stored hashes (${error.message}) since ${signedBefore}` };
     }
     if (state.note !== null) {
-      const [kept] = await db.query('SELECT 1 FROM audit_tree_checkpoints WHERE tree_size = $1 AND note = $2 LIMIT 1', [state.tree_size, state.note]);
+      const [kept] = await db.query<unknown[]>('SELECT 1 FROM audit_tree_checkpoints WHERE tree_size = $1 AND note = $2 LIMIT 1', [state.tree_size, state.note]);
       if (!kept)
         return { state, reason: `${signedBefore} is missing from the database: checkpoints were deleted or the database was restored from a backup` };
     }

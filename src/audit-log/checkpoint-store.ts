@@ -9,12 +9,12 @@ export interface StoredCheckpoint {
 }
 
 export async function latestCheckpoint(db: Queryable): Promise<StoredCheckpoint | undefined> {
-  const [row] = await db.query('SELECT position, tree_size, root_hash, note, signed_at FROM audit_tree_checkpoints ORDER BY position DESC LIMIT 1');
+  const [row] = await db.query<StoredCheckpoint[]>('SELECT position, tree_size, root_hash, note, signed_at FROM audit_tree_checkpoints ORDER BY position DESC LIMIT 1');
   return row;
 }
 
 export async function checkpointOfNote(db: Queryable, note: string): Promise<StoredCheckpoint | undefined> {
-  const [row] = await db.query(
+  const [row] = await db.query<StoredCheckpoint[]>(
     'SELECT position, tree_size, root_hash, note, signed_at FROM audit_tree_checkpoints WHERE note = $1 ORDER BY position DESC LIMIT 1',
     [note],
   );

@@ -247,7 +247,7 @@ export class LogVerifier {
   /** A row written by a transaction the sealer has passed, yet absent from the tree, was slipped in. */
   private async findRowOutsideTree(db: Queryable, lastSealedXid: string): Promise<LogProblem | undefined> {
     for (const { kind, table } of LEAF_TABLES) {
-      const [row] = await db.query(
+      const [row] = await db.query<{ position: string }[]>(
         `SELECT t.position FROM ${table} t
           WHERE t.inserted_xid < $1::xid8
             AND NOT EXISTS (SELECT 1 FROM audit_leaves l WHERE l.kind = $2 AND l.source_position = t.position)

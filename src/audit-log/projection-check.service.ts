@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { compareStatusProjection, type ProjectionDifference } from '../event-log/status-projection.js';
+import { DispatchQueue, type ProjectionDifference } from '../dispatch/dispatch-queue.js';
 
 export interface ProjectionCheckResult {
   checkedAt: string;
@@ -22,14 +21,14 @@ const SAMPLE_LIMIT = 100;
  * on /health/ready and in a metric.
  */
 @Injectable()
-export class ProjectionCheck implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProjectionCheck {
   private readonly logger = new Logger(ProjectionCheck.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
   private last?: ProjectionCheckResult;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly queue: DispatchQueue,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Optional() private readonly metrics?: GatewayMetrics,
   ) {}
@@ -38,12 +37,13 @@ export class ProjectionCheck implements OnApplicationBootstrap, OnApplicationShu
     return this.last;
   }
 
-  onApplicationBootstrap(): void {
+  /** Checks every AUDIT_PROJECTION_CHECK_INTERVAL_MS in the background (the gateway's AuditLogModule starts it). */
+  startSchedule(): void {
     this.timer = setInterval(() => void this.checkInBackground(), this.config.auditLog.projectionCheckIntervalMs);
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async stopSchedule(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }
@@ -56,7 +56,7 @@ export class ProjectionCheck implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async check(): Promise<ProjectionCheckResult> {
-    const { differences, events } = await compareStatusProjection(this.db, SAMPLE_LIMIT);
+    const { differences, events } = await this.queue.compareWithLog(SAMPLE_LIMIT);
     const result = { checkedAt: new Date().toISOString(), events, mismatches: differences.length, sample: differences };
     if (result.mismatches > 0 && (this.last?.mismatches ?? 0) === 0)
       this.logger.error(`event_status disagrees with the log for ${result.mismatches} events: edited or deleted behind the gateway (run projections:check)`);

@@ -69,6 +69,6 @@ export class TreeBuilder {
 
 /** Leaves are numbered from 0 without gaps, so the size is one past the highest index. */
 export async function storedTreeSize(db: Queryable): Promise<number> {
-  const [row] = await db.query('SELECT leaf_index FROM audit_leaves ORDER BY leaf_index DESC LIMIT 1');
+  const [row] = await db.query<{ leaf_index: string }[]>('SELECT leaf_index FROM audit_leaves ORDER BY leaf_index DESC LIMIT 1');
   return row ? Number(row.leaf_index) + 1 : 0;
 }

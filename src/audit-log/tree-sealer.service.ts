@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -25,7 +25,7 @@ const ROWS_PER_FETCH = 50;
  * advisory lock makes them take turns. After sealing, the checkpoint signer signs the grown tree.
  */
 @Injectable()
-export class TreeSealer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TreeSealer {
   private readonly logger = new Logger(TreeSealer.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
@@ -37,12 +37,13 @@ export class TreeSealer implements OnApplicationBootstrap, OnApplicationShutdown
     @Optional() private readonly metrics?: GatewayMetrics,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /** Seals every AUDIT_SEAL_INTERVAL_MS in the background (the gateway's AuditLogModule starts it). */
+  startSchedule(): void {
     this.timer = setInterval(() => void this.sealInBackground(), this.config.audit.sealIntervalMs);
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async stopSchedule(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }
@@ -54,8 +55,12 @@ export class TreeSealer implements OnApplicationBootstrap, OnApplicationShutdown
     this.running = undefined;
   }
 
-  /** Seals everything sealable now, then signs a checkpoint if one is due; returns how many leaves were added. */
-  async sealPending(): Promise<number> {
+  /**
+   * Seals everything sealable now, then signs a checkpoint if one is due; returns how many leaves were
+   * added. `sign: false` leaves the signing to the gateways (the CLI's verify: this host's signer state
+   * is the gateway's to move).
+   */
+  async sealPending({ sign = true }: { sign?: boolean } = {}): Promise<number> {
     let total = 0;
     for (;;) {
       const sealed = await this.sealBatch();
@@ -63,16 +68,16 @@ export class TreeSealer implements OnApplicationBootstrap, OnApplicationShutdown
       total += sealed;
       if (sealed < BATCH_SIZE) break;
     }
-    await this.signer?.signIfDue();
+    if (sign) await this.signer?.signIfDue();
     return total;
   }
 
   private sealBatch(): Promise<number | undefined> {
     return this.db.transaction(async (tx) => {
-      const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK_KEY]);
+      const [{ locked }] = await tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock($1) AS locked', [TREE_LOCK_KEY]);
       if (!locked) return undefined;
-      const [{ horizon }] = await tx.query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
-      const [last] = await tx.query(
+      const [{ horizon }] = await tx.query<{ horizon: string }[]>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
+      const [last] = await tx.query<{ kind: string; position: string; xid: string }[]>(
         `SELECT kind, source_position AS position, source_xid::text AS xid FROM audit_leaves ORDER BY leaf_index DESC LIMIT 1`,
       );
       const builder = await TreeBuilder.open(tx);

@@ -1,8 +1,11 @@
 import { nodeHash, type SubtreeHash } from '../transparency/merkle.js';
 
-/** Something that runs a query: a DataSource, an EntityManager or a QueryRunner. */
+/**
+ * Something that runs a query: a DataSource, an EntityManager or a QueryRunner. Rows come back as
+ * `unknown` unless the caller names their type (`query<Row[]>`), as the statement's column list says.
+ */
 export interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<any>;
+  query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
 }
 
 /**

@@ -8,6 +8,19 @@ export interface RecordedVerification extends Omit<VerificationReport, 'signatur
   verifiedBy: string;
 }
 
+/** A stored run; the counts and the head's position are bigints, read as text. */
+interface VerificationRow {
+  ok: boolean;
+  entries_checked: string;
+  checkpoints_checked: number;
+  signatures_checked: boolean | null;
+  head_position: string;
+  head_hash: string;
+  first_broken_link: RecordedVerification['firstProblem'];
+  verified_at: Date;
+  verified_by: string;
+}
+
 /**
  * Keeps every verification run (API or CLI), so "when was the log last proven intact?" has an answer. Since
  * the log became a tree, head_position holds the tree size and head_hash the base64 root.
@@ -36,7 +49,11 @@ export class VerificationLog {
   }
 
   async latest(): Promise<RecordedVerification | undefined> {
-    const [row] = await this.db.query(`SELECT * FROM audit_verifications ORDER BY position DESC LIMIT 1`);
+    const [row] = await this.db.query<VerificationRow[]>(
+      `SELECT ok, entries_checked, checkpoints_checked, signatures_checked, head_position, head_hash, first_broken_link,
+              verified_at, verified_by
+         FROM audit_verifications ORDER BY position DESC LIMIT 1`,
+    );
     if (!row) return undefined;
     return {
       ok: row.ok,

@@ -1,23 +1,24 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { defaultOrigin } from '../audit-log/audit-log-config.js';
+import { CheckpointSigner, type Resolution } from '../audit-log/checkpoint-signer.service.js';
 import { LogVerifier, type TrustedKeys, type VerificationReport } from '../audit-log/log-verifier.js';
-import { type Resolution, resolveSignerMismatch } from '../audit-log/signer-resolution.js';
 import { storedTree } from '../audit-log/tree-reader.js';
 import { TreeSealer } from '../audit-log/tree-sealer.service.js';
 import { VerificationLog } from '../audit-log/verification-log.js';
 import { parseWitnessVerifier } from '../transparency/cosignature.js';
 import { ed25519PublicKey, generateNoteKey, parseVerifierKey, parseVerifierKeyString, SIG_TYPE_ED25519 } from '../transparency/signed-note.js';
 
-type WithDatabase = <T>(work: (db: DataSource, config: GatewayConfig) => Promise<T>) => Promise<T>;
+type WithGateway = <T>(work: (app: INestApplicationContext, config: GatewayConfig) => Promise<T>) => Promise<T>;
 type WithProgress = <T>(label: string, total: number, work: (update: (done: number) => void) => Promise<T>) => Promise<T>;
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The transparency log's commands: verify, audit:keygen, audit:signer-resolve. */
-export function registerAuditCommands(program: Command, withDatabase: WithDatabase, withProgress: WithProgress): void {
+export function registerAuditCommands(program: Command, withGateway: WithGateway, withProgress: WithProgress): void {
   program
     .command('verify')
     .description('recompute every record and the whole Merkle tree, check every checkpoint; name the first problem (exit 1 if any)')
@@ -26,12 +27,13 @@ export function registerAuditCommands(program: Command, withDatabase: WithDataba
     .option('--quorum <k>', 'cosignatures the latest checkpoint needs from those witnesses', (v) => Number(v))
     .option('--json', 'print the report as JSON')
     .action(async (options: { verifierKey?: string; witness: string[]; quorum?: number; json?: boolean }) => {
-      const report = await withDatabase(async (db, config) => {
+      const report = await withGateway(async (app, config) => {
         const keys = trustedKeys(program, options, config);
-        await new TreeSealer(db, config).sealPending();
-        const total = await storedTree.size(db);
-        const result = await withProgress('verifying', total, (update) => new LogVerifier(db, config).verify(keys, update));
-        await new VerificationLog(db).record(result, `cli:${userInfo().username}`);
+        // Signing stays with the gateways: the signer state on this host is theirs to move.
+        await app.get(TreeSealer).sealPending({ sign: false });
+        const total = await storedTree.size(app.get(DataSource));
+        const result = await withProgress('verifying', total, (update) => app.get(LogVerifier).verify(keys, update));
+        await app.get(VerificationLog).record(result, `cli:${userInfo().username}`);
         return result;
       });
       printReport(report, options.json);
@@ -60,10 +62,10 @@ export function registerAuditCommands(program: Command, withDatabase: WithDataba
     .requiredOption('--reason <text>', 'what happened and why this history is accepted: kept in audit_signer_events')
     .action(async (options: { reason: string }) => {
       if (!/\S/.test(options.reason)) program.error('--reason is required');
-      await withDatabase(async (db, config) => {
+      await withGateway(async (app) => {
         let outcome: Resolution;
         try {
-          outcome = await resolveSignerMismatch(db, config, options.reason, `cli:${userInfo().username}`);
+          outcome = await app.get(CheckpointSigner).resolveMismatch(options.reason, `cli:${userInfo().username}`);
         } catch (error) {
           return program.error((error as Error).message);
         }

@@ -9,7 +9,6 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { loadConfigOrExit } from '../config/load-config-or-exit.js';
-import { dataSourceOptions } from '../database/data-source-options.js';
 import { openDatabase } from '../database/open-database.js';
 import { runMigrations } from '../database/run-migrations.js';
 import { PartnersRepository } from '../access/partners.repository.js';
@@ -18,9 +17,9 @@ import { runSimulator } from '../simulator/run-simulator.js';
 import { registerAuditClientCommands } from './audit-client-commands.js';
 import { exportPublicKeyOf, registerAuditCommands } from './audit-commands.js';
 import { exportEvents, type ExportFormat, verifyExportFile } from '../audit-api/event-export.js';
-import { eventConditions, LAST_ATTEMPT_JOIN } from '../event-log/event-conditions.js';
+import { EventAuditRepository } from '../audit-api/event-audit.repository.js';
 import { EventFilter } from '../event-log/event-filter.dto.js';
-import { compareStatusProjection, repairStatusProjection } from '../event-log/status-projection.js';
+import { DispatchQueue } from '../dispatch/dispatch-queue.js';
 import { Presets, SingleBar } from 'cli-progress';
 import { validate } from 'class-validator';
 import { createWriteStream } from 'node:fs';
@@ -29,24 +28,6 @@ import { ReplayRepository } from '../replay/replay.repository.js';
 import { packageVersion } from './package-version.js';
 import { unconfiguredAccountsProblem } from './configured-accounts.js';
 import { isUuid } from '../common/uuid.js';
-
-/** Opens the gateway's database (DATABASE_URL or the embedded one), migrated, for one command. */
-async function withDatabase<T>(work: (db: DataSource, config: GatewayConfig) => Promise<T>): Promise<T> {
-  const config = loadConfigOrExit();
-  const database = await openDatabase(config);
-  try {
-    await runMigrations(database.url);
-    const db = new DataSource(dataSourceOptions(database.url, 2));
-    await db.initialize();
-    try {
-      return await work(db, config);
-    } finally {
-      await db.destroy();
-    }
-  } finally {
-    await database.stop();
-  }
-}
 
 function role(value: string): Role {
   if (!ROLES.includes(value as Role)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
@@ -117,13 +98,16 @@ async function validReplayRequest(body: Record<string, unknown>): Promise<Replay
   }
 }
 
-/** The gateway's own providers and handlers for one command (see cli-context.ts), on a migrated database. */
-async function withGateway<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+/**
+ * The gateway's own providers and handlers for one command (see cli-context.ts), on the gateway's
+ * database (DATABASE_URL or the embedded one), migrated.
+ */
+async function withGateway<T>(work: (app: INestApplicationContext, config: GatewayConfig) => Promise<T>): Promise<T> {
   const config = loadConfigOrExit();
   const database = await openDatabase(config);
   try {
     await runMigrations(database.url);
-    return await withCliContext(config, database.url, work);
+    return await withCliContext(config, database.url, (app) => work(app, config));
   } finally {
     await database.stop();
   }
@@ -162,7 +146,7 @@ program
       const problem = unconfiguredAccountsProblem(options.account, loadConfigOrExit());
       if (problem) program.error(problem);
     }
-    const created = await withDatabase((db) => new PartnersRepository(db).create(options.name, options.role, options.account));
+    const created = await withGateway((app) => app.get(PartnersRepository).create(options.name, options.role, options.account));
     if (options.json) console.log(JSON.stringify({ id: created.id, key: created.key }));
     else console.log(`partner ${created.id} created (${options.role}).\nKey (shown once, store it now): ${created.key}`);
   });
@@ -172,7 +156,7 @@ program
   .description('list partners, their roles, accounts and key prefixes')
   .option('--json', 'print JSON')
   .action(async (options: { json?: boolean }) => {
-    const partners = await withDatabase((db) => new PartnersRepository(db).list());
+    const partners = await withGateway((app) => app.get(PartnersRepository).list());
     if (options.json) return console.log(JSON.stringify(partners));
     console.table(
       partners.map((p) => ({ id: p.id, name: p.name, role: p.role, accounts: p.accounts.join(' '), keys: p.key_prefixes.join(' '), revoked: p.revoked_at ?? '' })),
@@ -205,7 +189,7 @@ program
         ([, value]) => value !== undefined,
       ),
     );
-    const settings = await withDatabase((db) => new PartnersRepository(db).updateSettings(id, patch));
+    const settings = await withGateway((app) => app.get(PartnersRepository).updateSettings(id, patch));
     if (!settings) program.error(`no active partner ${id}`);
     console.log(JSON.stringify({ id, ...settings }));
   });
@@ -216,12 +200,12 @@ program
   .argument('<id>', 'partner id')
   .action(async (id: string) => {
     if (!isUuid(id)) program.error(`"${id}" is not a partner id`);
-    const revoked = await withDatabase((db) => new PartnersRepository(db).revoke(id));
+    const revoked = await withGateway((app) => app.get(PartnersRepository).revoke(id));
     if (!revoked) program.error(`no active partner ${id}`);
     console.log(`partner ${id} revoked`);
   });
 
-registerAuditCommands(program, withDatabase, withProgress);
+registerAuditCommands(program, withGateway, withProgress);
 
 program
   .command('export')
@@ -238,13 +222,10 @@ program
     const filter = await validFilter(options);
     if (!['ndjson', 'csv'].includes(options.format)) program.error('--format must be ndjson or csv');
     let signed = false;
-    const rows = await withDatabase(async (db, config) => {
+    const rows = await withGateway(async (app, config) => {
       signed = config.audit.signingKey !== undefined;
-      const conditions = eventConditions(filter);
-      const [{ total }] = await db.query(
-        `SELECT count(*)::int AS total FROM bulletin_events e JOIN event_status s ON s.event_id = e.id ${LAST_ATTEMPT_JOIN} ${conditions.where}`,
-        conditions.params,
-      );
+      const total = await app.get(EventAuditRepository).count(filter);
+      const db = app.get(DataSource);
       const output = createWriteStream(options.out);
       return withProgress('exporting', total, async (update) => {
         let done = 0;
@@ -279,15 +260,16 @@ program
   .description('rebuild the status projection from the log in a query and report any difference')
   .option('--repair', 'rewrite the rows that differ (stop the gateways first)')
   .action(async (options: { repair?: boolean }) => {
-    await withDatabase(async (db) => {
-      const { differences, events } = await compareStatusProjection(db);
+    await withGateway(async (app) => {
+      const queue = app.get(DispatchQueue);
+      const { differences, events } = await queue.compareWithLog();
       if (differences.length === 0) return console.log(`projection matches the log (${events} events)`);
       console.table(differences);
       if (!options.repair) {
         process.exitCode = 1;
         return console.log(`${differences.length} differences; run with --repair to rebuild them from the log`);
       }
-      console.log(`repaired ${await repairStatusProjection(db)} rows`);
+      console.log(`repaired ${await queue.repairFromLog()} rows`);
     });
   });
 

@@ -20,6 +20,20 @@ export interface AccountCircuitView {
 }
 
 /**
+ * Closes the circuits of `accounts` (a subquery of account ids) that are not closed already, as a
+ * data-modifying CTE's body (RETURNING account_id): the dispatch queue records an answered attempt and
+ * closes its account's circuit in one statement.
+ */
+export function closeCircuitsStatement(accounts: string): string {
+  return `UPDATE account_circuits c
+            SET state = 'closed', consecutive_failures = 0, reason = NULL, open_until = NULL, probe_expires_at = NULL,
+                updated_at = now()
+          WHERE c.account_id IN ${accounts}
+            AND (c.state <> 'closed' OR c.consecutive_failures <> 0)
+         RETURNING c.account_id`;
+}
+
+/**
  * The per-account circuit breaker, kept in Postgres so every gateway process sees the same state and
  * only one of them sends the probe. `paused` is the same circuit opened by rejected credentials, with
  * its own (longer) retry interval.
@@ -37,7 +51,7 @@ export class AccountCircuit {
   }
 
   async admit(accountId: string): Promise<Admission | undefined> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<{ state: CircuitState; cooled: boolean | null; probe_abandoned: boolean | null }[]>(
       `SELECT state, open_until <= now() AS cooled, probe_expires_at <= now() AS probe_abandoned
          FROM account_circuits WHERE account_id = $1`,
       [accountId],
@@ -46,7 +60,7 @@ export class AccountCircuit {
     const probeDue = (row.state === 'open' || row.state === 'paused') && row.cooled;
     if (!probeDue && !(row.state === 'half_open' && row.probe_abandoned)) return undefined;
     // Whoever flips the row first sends the probe; everyone else keeps waiting.
-    const taken = await this.db.query(
+    const taken = await this.db.query<[unknown[], number]>(
       `UPDATE account_circuits
           SET state = 'half_open', probe_expires_at = now() + make_interval(secs => $2 / 1000.0), updated_at = now()
         WHERE account_id = $1 AND state = $3
@@ -75,7 +89,7 @@ export class AccountCircuit {
   }
 
   private async close(accountId: string): Promise<void> {
-    const [rows] = await this.db.query(
+    const [rows] = await this.db.query<[{ previous: CircuitState | null }[], number]>(
       `UPDATE account_circuits
           SET state = 'closed', consecutive_failures = 0, reason = NULL, open_until = NULL, probe_expires_at = NULL,
               updated_at = now()
@@ -87,7 +101,7 @@ export class AccountCircuit {
   }
 
   private async recordFailure(accountId: string, probe: boolean): Promise<void> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<{ state: CircuitState; consecutive_failures: number }[]>(
       `INSERT INTO account_circuits AS c (account_id, consecutive_failures, state, reason, open_until)
        VALUES ($1, 1,
                CASE WHEN $2 OR 1 >= $3 THEN 'open' ELSE 'closed' END,
@@ -127,10 +141,9 @@ export class AccountCircuit {
   }
 
   async states(): Promise<AccountCircuitView[]> {
-    const rows = await this.db.query(
-      `SELECT account_id, state, consecutive_failures, reason, open_until FROM account_circuits ORDER BY account_id`,
-    );
-    return rows.map((row: Record<string, any>) => ({
+    const rows: { account_id: string; state: CircuitState; consecutive_failures: number; reason: string | null; open_until: Date | null }[] =
+      await this.db.query(`SELECT account_id, state, consecutive_failures, reason, open_until FROM account_circuits ORDER BY account_id`);
+    return rows.map((row) => ({
       accountId: row.account_id,
       state: row.state,
       consecutiveFailures: row.consecutive_failures,

@@ -8,9 +8,17 @@ import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { NotificationSender } from '../database/notification-sender.js';
 import type { BulletinPayload } from '../event-log/bulletin-payload.js';
-import { OUTCOME_CHANNEL } from '../event-log/event-log.repository.js';
 import type { AttemptOutcome, AttemptTrigger, EventStatus } from '../event-log/event-status.js';
+import { closeCircuitsStatement } from './account-circuit.js';
 import type { Lane } from './fair-share.js';
+
+/**
+ * The queue's NOTIFY channels, which other gateway processes LISTEN on: events were queued on an
+ * account; an awaited event's outcome was recorded. Only wake-ups: the database, not memory, guarantees
+ * the work happens.
+ */
+export const QUEUED_CHANNEL = 'bulletin_queued';
+export const OUTCOME_CHANNEL = 'bulletin_outcome';
 
 /**
  * An event this process holds. Until `start` succeeds it is only reserved: the row carries a lease with
@@ -107,13 +115,80 @@ export interface AccountBacklog {
   oldestQueuedAgeSeconds: number;
 }
 
+/** The pending or parked events of one account, partner, lane and status. */
+export interface QueueLine {
+  accountId: string;
+  partnerId: string;
+  lane: Lane;
+  status: EventStatus;
+  events: number;
+  oldestAgeSeconds: number;
+}
+
 /** Text as Postgres can store it (see storableText), or null. */
 const storableOrNull = (text: unknown) => (text == null ? null : storableText(String(text)));
 
 /**
- * The dispatch queue is the `event_status` projection: due rows are reserved, then started one by one
- * just before their request leaves, then settled by the attempt's record. Starts and records of all
- * slots are grouped: one statement and one commit for all of those of a moment.
+ * Queues just-appended events, due at once, as a data-modifying CTE's body (RETURNING event_id,
+ * account_id); `appended` is a relation of (id, account_id). The event log's append embeds it, so an
+ * event and its queue row commit in one statement.
+ */
+export function enqueueStatement(appended: string): string {
+  return `INSERT INTO event_status (event_id, account_id, status, next_attempt_at)
+          SELECT id, account_id, 'queued', now() FROM ${appended}
+          RETURNING event_id, account_id`;
+}
+
+/**
+ * Puts the `matched` events (a relation of id) whose status is one of `statuses` (a text[] parameter)
+ * back in the replay lane, due at once, as a data-modifying CTE's body (RETURNING event_id, account_id).
+ * The replay embeds it, so the requeue and the replay's record commit in one statement; the row lock
+ * taken here re-checks each status, so an event is queued by one replay at most.
+ */
+export function requeueStatement({ matched, replayId, statuses }: { matched: string; replayId: string; statuses: string }): string {
+  return `UPDATE event_status s
+             SET status = 'queued', next_attempt_at = now(), next_trigger = 'replay', replay_id = ${replayId},
+                 transient_failures = 0, updated_at = now()
+            FROM ${matched} m
+           WHERE s.event_id = m.id AND s.status = ANY(${statuses})
+          RETURNING s.event_id, s.account_id`;
+}
+
+/** An event whose `event_status` row says something else than the log (or is missing). */
+export interface ProjectionDifference {
+  event_id: string;
+  live_status: string | null;
+  derived_status: string | null;
+  live_attempts: number | null;
+  derived_attempts: number | null;
+}
+
+/**
+ * Each event's status as the log alone says it is: queued when nothing happened yet or when a replay
+ * came after its latest attempt, otherwise what its latest attempt left it in.
+ */
+const DERIVED_STATUS = `
+  SELECT e.id, e.account_id,
+         CASE WHEN last.attempt_number IS NULL OR replayed.queued_at > last.recorded_at THEN 'queued'
+              ELSE last.resulting_status END AS status,
+         COALESCE(last.attempt_number, 0) AS attempts,
+         CASE WHEN replayed.queued_at > last.recorded_at THEN replayed.queued_at ELSE last.next_attempt_at END AS next_attempt_at,
+         (SELECT count(*) FROM dispatch_attempts t
+           WHERE t.event_id = e.id AND t.outcome = 'transient'
+             AND (replayed.queued_at IS NULL OR t.recorded_at > replayed.queued_at))::int AS transient_failures
+    FROM bulletin_events e
+    LEFT JOIN LATERAL (
+      SELECT resulting_status, attempt_number, next_attempt_at, recorded_at FROM dispatch_attempts a
+       WHERE a.event_id = e.id ORDER BY attempt_number DESC LIMIT 1
+    ) last ON true
+    LEFT JOIN LATERAL (SELECT max(queued_at) AS queued_at FROM replay_items i WHERE i.event_id = e.id) replayed ON true`;
+
+/**
+ * The dispatch queue is the `event_status` projection, and this is its one owner: every statement that
+ * writes it is here (the event log's append and the replay embed enqueueStatement and requeueStatement).
+ * Due rows are reserved, then started one by one just before their request leaves, then settled by the
+ * attempt's record. Starts and records of all slots are grouped: one statement and one commit for all
+ * of those of a moment.
  */
 @Injectable()
 export class DispatchQueue {
@@ -293,12 +368,7 @@ export class DispatchQueue {
           WHERE s.event_id = rec.event_id AND s.lease_owner = $18
          RETURNING s.event_id
        ), closed AS (
-         UPDATE account_circuits c
-            SET state = 'closed', consecutive_failures = 0, reason = NULL, open_until = NULL, probe_expires_at = NULL,
-                updated_at = now()
-          WHERE c.account_id IN (SELECT account_id FROM rec WHERE closes)
-            AND (c.state <> 'closed' OR c.consecutive_failures <> 0)
-         RETURNING c.account_id
+         ${closeCircuitsStatement('(SELECT account_id FROM rec WHERE closes)')}
        ), st AS (
          SELECT * FROM unnest($19::uuid[], $20::text[], $21::timestamptz[], $22::bool[]) AS t(event_id, account_id, reservation, probe)
        ), gate AS (
@@ -392,5 +462,63 @@ export class DispatchQueue {
       inFlight: row.in_flight,
       oldestQueuedAgeSeconds: row.oldest,
     }));
+  }
+
+  /** Events queued, retrying or parked as uncertain, by account, partner, lane and status (for the metrics). */
+  async lines(): Promise<QueueLine[]> {
+    const rows: { account_id: string; partner_id: string; lane: Lane; status: EventStatus; events: number; oldest_age_seconds: number }[] =
+      await this.db.query(
+        `SELECT s.account_id, s.partner_id, s.lane, s.status, count(*)::int AS events,
+                extract(epoch FROM now() - min(e.received_at))::float8 AS oldest_age_seconds
+           FROM event_status s JOIN bulletin_events e ON e.id = s.event_id
+          WHERE s.status IN ('queued', 'retrying', 'uncertain')
+          GROUP BY s.account_id, s.partner_id, s.lane, s.status`,
+      );
+    return rows.map((row) => ({
+      accountId: row.account_id,
+      partnerId: row.partner_id,
+      lane: row.lane,
+      status: row.status,
+      events: row.events,
+      oldestAgeSeconds: row.oldest_age_seconds,
+    }));
+  }
+
+  /**
+   * Proves the projection: rebuilds it from the log in a query and lists (up to `limit`) the events
+   * where the live projection says something else or has no row.
+   */
+  async compareWithLog(limit = 1000): Promise<{ differences: ProjectionDifference[]; events: number }> {
+    const differences: ProjectionDifference[] = await this.db.query(
+      `WITH derived AS (${DERIVED_STATUS})
+       SELECT COALESCE(d.id, s.event_id) AS event_id, s.status AS live_status, d.status AS derived_status,
+              s.attempts AS live_attempts, d.attempts AS derived_attempts
+         FROM derived d FULL JOIN event_status s ON s.event_id = d.id
+        WHERE s.event_id IS NULL OR d.id IS NULL OR s.status <> d.status OR s.attempts <> d.attempts
+        LIMIT $1`,
+      [limit],
+    );
+    const [{ events }]: { events: number }[] = await this.db.query('SELECT count(*)::int AS events FROM bulletin_events');
+    return { differences, events };
+  }
+
+  /**
+   * Rewrites the projection rows that differ from the log; returns how many. Pending events become due
+   * at once and leases are dropped, so run it while no gateway is dispatching (a repair, not a routine).
+   */
+  async repairFromLog(): Promise<number> {
+    const rows: unknown[] = await this.db.query(
+      `WITH derived AS (${DERIVED_STATUS})
+       INSERT INTO event_status AS s (event_id, account_id, status, attempts, transient_failures, next_attempt_at)
+       SELECT id, account_id, status, attempts, transient_failures,
+              CASE WHEN status IN ('queued', 'retrying') THEN COALESCE(next_attempt_at, now()) END
+         FROM derived
+       ON CONFLICT (event_id) DO UPDATE
+          SET status = EXCLUDED.status, attempts = EXCLUDED.attempts, transient_failures = EXCLUDED.transient_failures,
+              next_attempt_at = EXCLUDED.next_attempt_at, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+        WHERE s.status <> EXCLUDED.status OR s.attempts <> EXCLUDED.attempts
+       RETURNING 1`,
+    );
+    return rows.length;
   }
 }

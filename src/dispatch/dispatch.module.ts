@@ -6,16 +6,16 @@ import { AccountCircuit } from './account-circuit.js';
 import { AccountSlots } from './account-slots.js';
 import { CleverTapClient } from './clevertap-client.js';
 import { DeliveryAttempts } from './delivery-attempts.js';
-import { DispatchQueue } from './dispatch-queue.js';
 import { Dispatcher } from './dispatcher.service.js';
+import { QueueModule } from './queue.module.js';
 import { WakeDispatcher } from './wake-dispatcher.handler.js';
 
 export const EventHandlers = [WakeDispatcher];
 
 @Module({
-  imports: [EventLogModule, AccessModule],
+  imports: [EventLogModule, AccessModule, QueueModule],
   controllers: [AccountsController],
-  providers: [CleverTapClient, AccountSlots, AccountCircuit, DispatchQueue, DeliveryAttempts, Dispatcher, ...EventHandlers],
-  exports: [Dispatcher, AccountCircuit, DispatchQueue],
+  providers: [CleverTapClient, AccountSlots, AccountCircuit, DeliveryAttempts, Dispatcher, ...EventHandlers],
+  exports: [Dispatcher, AccountCircuit, QueueModule],
 })
 export class DispatchModule {}

@@ -2,11 +2,11 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { DatabaseNotifications } from '../database/database-notifications.js';
-import { QUEUED_CHANNEL } from '../event-log/event-log.repository.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { AccountCircuit } from './account-circuit.js';
 import { AccountSlots } from './account-slots.js';
 import { DeliveryAttempts } from './delivery-attempts.js';
-import { type ClaimedEvent, DispatchQueue } from './dispatch-queue.js';
+import { type ClaimedEvent, DispatchQueue, QUEUED_CHANNEL } from './dispatch-queue.js';
 import { ReservedEvents } from './reserved-events.js';
 import { SlotLoop, type SlotLoopHost, type SlotLoopServices } from './slot-loop.js';
 
@@ -36,6 +36,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     circuit: AccountCircuit,
     private readonly attempts: DeliveryAttempts,
     private readonly notifications: DatabaseNotifications,
+    private readonly metrics: GatewayMetrics,
   ) {
     this.accountIds = new Set(config.accounts.map((account) => account.id));
     this.services = { queue, slots, circuit, attempts };
@@ -81,7 +82,9 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       const due = await this.queue.dueAccounts([...this.accountIds]);
       for (const accountId of new Set([...due, ...this.reserved.heldAccounts()])) this.wake(accountId);
+      this.metrics.dispatchPolled(true);
     } catch (error) {
+      this.metrics.dispatchPolled(false);
       this.logger.warn(`looking for due work failed (${(error as Error).message}); trying again at the next poll`);
     } finally {
       this.polling = false;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NotificationSender } from '../database/notification-sender.js';
+import { enqueueStatement, QUEUED_CHANNEL } from '../dispatch/dispatch-queue.js';
 import type { BulletinPayload } from './bulletin-payload.js';
 import { GatewayError } from '../common/gateway.error.js';
 import { findUnstorableText } from '../common/untrusted-json.js';
@@ -52,14 +53,22 @@ export interface CurrentOutcome {
   attempts: number;
 }
 
+interface OutcomeRow {
+  event_id: string;
+  status: EventStatus;
+  attempts: number;
+  received_at: Date;
+  http_status: number | null;
+  clevertap_status: string | null;
+  targets: number | null;
+  error: string | null;
+  error_code: string | null;
+}
+
 function unstorableEvent(event: NewEvent): GatewayError {
   const reason = findUnstorableText(event.payload) ?? 'a value of the bulletin cannot be stored';
   return new GatewayError('unstorable_event', 400, `The bulletin was not accepted: ${reason}`);
 }
-
-/** Channels other gateway processes LISTEN on; the database, not memory, guarantees the work happens. */
-export const QUEUED_CHANNEL = 'bulletin_queued';
-export const OUTCOME_CHANNEL = 'bulletin_outcome';
 
 /**
  * maxBatch bounds a statement's size. One batch at a time: the commits' WAL flushes are what ingest
@@ -97,7 +106,8 @@ export class EventLogRepository {
   }
 
   /**
-   * One statement, so one implicit transaction: the events and their queue rows; once it has committed,
+   * One statement, so one implicit transaction: the events and their queue rows (the dispatch queue's
+   * enqueueStatement); once it has committed,
    * a NOTIFY wakes other gateway processes (see NotificationSender). Returns, per event, when it was
    * stored, or undefined when it was not (its idempotency key was taken, by an earlier request or by
    * another event of the same batch).
@@ -116,9 +126,7 @@ export class EventLogRepository {
          ON CONFLICT (partner_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, account_id, ${RECEIVED_MS} AS received_ms
        ), queued AS (
-         INSERT INTO event_status (event_id, account_id, status, next_attempt_at)
-         SELECT id, account_id, 'queued', now() FROM inserted
-         RETURNING event_id, account_id
+         ${enqueueStatement('inserted')}
        )
        SELECT q.event_id, q.account_id, i.received_ms FROM queued q JOIN inserted i ON i.id = q.event_id`,
       [
@@ -143,7 +151,7 @@ export class EventLogRepository {
   }
 
   private async findByIdempotencyKey(partnerId: string, key: string): Promise<IdempotentMatch> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<{ id: string; payload_sha256: string; received_ms: string }[]>(
       `SELECT id, payload_sha256, ${RECEIVED_MS} AS received_ms FROM bulletin_events WHERE partner_id = $1 AND idempotency_key = $2`,
       [partnerId, key],
     );
@@ -151,7 +159,7 @@ export class EventLogRepository {
   }
 
   async currentOutcome(eventId: string): Promise<CurrentOutcome | undefined> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<OutcomeRow[]>(
       `SELECT s.event_id, s.status, s.attempts, e.received_at,
               a.http_status, a.clevertap_status, a.targets, a.error, a.error_code
          FROM event_status s

@@ -2,7 +2,7 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { DatabaseNotifications } from '../database/database-notifications.js';
 import { BulletinDispatchedEvent } from '../dispatch/bulletin-dispatched.event.js';
-import { OUTCOME_CHANNEL } from '../event-log/event-log.repository.js';
+import { OUTCOME_CHANNEL } from '../dispatch/dispatch-queue.js';
 
 /**
  * Lets a request wait for the first attempt on its event, whichever gateway process makes it: this

@@ -9,16 +9,6 @@ const PREFIX = 'bulletin_gateway_';
 /** CleverTap answers in tens to hundreds of milliseconds; the tail up to UPSTREAM_TIMEOUT_MS matters too. */
 const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-/** One row of the scrape-time queue query: pending or parked events of one account and status. */
-export interface QueueRow {
-  accountId: string;
-  partnerId: string;
-  lane: 'live' | 'retry' | 'replay';
-  status: EventStatus;
-  events: number;
-  oldestAgeSeconds: number;
-}
-
 /**
  * The gateway's Prometheus metrics, on a registry of its own (several apps can live in one process, as
  * in the tests). Counters move where things happen; gauges that mirror the database are set at scrape
@@ -121,6 +111,12 @@ export class GatewayMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
     registers: [this.registry],
   });
+  private readonly dispatchPolls = new Counter({
+    name: `${PREFIX}dispatch_polls_total`,
+    help: 'Looks for due work (every DISPATCH_POLL_MS, and when a replay is queued), by result (ok, failed): a dispatcher that stops counting is stuck',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
   private readonly partnerRefusals = new Counter({
     name: `${PREFIX}partner_refusals_total`,
     help: 'Ingest requests refused for a partner\'s rate limit or backlog quota',
@@ -172,6 +168,7 @@ export class GatewayMetrics {
       this.upstreamLimit.set({ account: account.id }, config.dispatch.concurrencyPerAccount);
       this.upstreamInFlight.set({ account: account.id }, 0);
     }
+    for (const result of ['ok', 'failed']) this.dispatchPolls.inc({ result }, 0);
     this.auditSignerRefusing.set(0);
     this.projectionMismatches.set(Number.NaN);
     const verifiedAt = () => this.logVerifiedAt;
@@ -218,6 +215,11 @@ export class GatewayMetrics {
   /** Call after a successful verification of the whole audit log. */
   markLogVerified(at: Date = new Date()): void {
     this.logVerifiedAt = at.getTime();
+  }
+
+  /** The dispatcher looked for due work and woke the accounts that have some (ok), or could not look (failed). */
+  dispatchPolled(ok: boolean): void {
+    this.dispatchPolls.inc({ result: ok ? 'ok' : 'failed' });
   }
 
   partnerRefused(partnerId: string, reason: string): void {

@@ -1,16 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { AccountCircuit, type CircuitState } from '../dispatch/account-circuit.js';
-import { GatewayMetrics, type QueueRow } from './gateway-metrics.js';
+import { DispatchQueue, type QueueLine } from '../dispatch/dispatch-queue.js';
+import { GatewayMetrics } from './gateway-metrics.js';
 
 const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half_open', 'paused'];
 
 /**
  * Sets the gauges that mirror the database, once per scrape: the queue and the parked events in one
- * query over the `event_status` projection (its pending rows are few unless CleverTap is down), and
- * the circuits from their small table. A database that does not answer must not fail the scrape:
+ * query of the dispatch queue (its pending rows are few unless CleverTap is down), and the circuits from
+ * their small table. A database that does not answer must not fail the scrape:
  * metrics matter most during an outage.
  */
 @Injectable()
@@ -20,7 +20,7 @@ export class MetricsCollector {
 
   constructor(
     private readonly metrics: GatewayMetrics,
-    private readonly db: DataSource,
+    private readonly queue: DispatchQueue,
     private readonly circuit: AccountCircuit,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
@@ -29,7 +29,7 @@ export class MetricsCollector {
 
   async collect(): Promise<void> {
     try {
-      const [queue, circuits] = await Promise.all([this.queueRows(), this.circuit.states()]);
+      const [queue, circuits] = await Promise.all([this.queue.lines(), this.circuit.states()]);
       this.setQueueGauges(queue);
       this.setCircuitGauges(new Map(circuits.map((view) => [view.accountId, view.state])));
       this.metrics.databaseUp.set(1);
@@ -42,26 +42,7 @@ export class MetricsCollector {
     }
   }
 
-  private async queueRows(): Promise<QueueRow[]> {
-    const rows: { account_id: string; partner_id: string; lane: QueueRow['lane']; status: QueueRow['status']; events: number; oldest_age_seconds: number }[] =
-      await this.db.query(
-        `SELECT s.account_id, s.partner_id, s.lane, s.status, count(*)::int AS events,
-                extract(epoch FROM now() - min(e.received_at))::float8 AS oldest_age_seconds
-           FROM event_status s JOIN bulletin_events e ON e.id = s.event_id
-          WHERE s.status IN ('queued', 'retrying', 'uncertain')
-          GROUP BY s.account_id, s.partner_id, s.lane, s.status`,
-      );
-    return rows.map((row) => ({
-      accountId: row.account_id,
-      partnerId: row.partner_id,
-      lane: row.lane,
-      status: row.status,
-      events: row.events,
-      oldestAgeSeconds: row.oldest_age_seconds,
-    }));
-  }
-
-  private setQueueGauges(rows: QueueRow[]): void {
+  private setQueueGauges(rows: QueueLine[]): void {
     const { queueDepth, queueOldestAge, uncertainEvents, laneDepth, laneOldestAge } = this.metrics;
     for (const gauge of [queueDepth, queueOldestAge, uncertainEvents, laneDepth, laneOldestAge]) gauge.reset();
     // Configured accounts always have their series, so "no rows" reads as 0 rather than as missing data.

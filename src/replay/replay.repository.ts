@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { EVENT_SOURCE, type EventSummary, SUMMARY_COLUMNS, toSummary } from '../audit-api/event-audit.repository.js';
-import { QUEUED_CHANNEL } from '../event-log/event-log.repository.js';
+import { EVENT_SOURCE, type EventSummary, SUMMARY_COLUMNS, type SummaryRow, toSummary } from '../audit-api/event-audit.repository.js';
+import { QUEUED_CHANNEL, requeueStatement } from '../dispatch/dispatch-queue.js';
 import { eventConditions } from '../event-log/event-conditions.js';
 import type { EventFilter } from '../event-log/event-filter.dto.js';
 import type { EventStatus } from '../event-log/event-status.js';
@@ -37,6 +37,19 @@ export interface ReplayProgress {
   done: boolean;
 }
 
+interface ProgressRow {
+  id: string;
+  requested_by_name: string;
+  reason: string;
+  filter: EventFilter;
+  requested_at: Date;
+  matched: number;
+  queued: number;
+  sent: number;
+  failed: number;
+  pending: number;
+}
+
 const SAMPLE_SIZE = 10;
 const REPLAY_LOCK_KEY = 0x7265706c; // "repl"
 
@@ -58,7 +71,7 @@ export class ReplayRepository {
     const count = (...statuses: EventStatus[]) => counts.filter((c) => statuses.includes(c.status)).reduce((sum, c) => sum + c.n, 0);
     const eligible = replayableStatuses(scope);
     conditions.add((p) => `s.status = ANY(${p})`, eligible);
-    const sample = await this.db.query(
+    const sample = await this.db.query<SummaryRow[]>(
       `SELECT ${SUMMARY_COLUMNS} FROM ${EVENT_SOURCE} ${conditions.where} ORDER BY e.position LIMIT ${SAMPLE_SIZE}`,
       conditions.params,
     );
@@ -85,18 +98,11 @@ export class ReplayRepository {
       return `$${conditions.params.length}`;
     };
     // Replays take turns: two with different filters would lock rows in different orders and deadlock.
-    const [row] = await this.db.transaction(async (tx) => {
+    const [row] = await this.db.transaction(async (tx): Promise<{ matched: number; requeued: number }[]> => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [REPLAY_LOCK_KEY]);
       return tx.query(
       `WITH matched AS (SELECT e.id FROM ${EVENT_SOURCE} ${conditions.where}),
-       requeued AS (
-         UPDATE event_status s
-            SET status = 'queued', next_attempt_at = now(), next_trigger = 'replay', replay_id = ${p(id)},
-                transient_failures = 0, updated_at = now()
-           FROM matched m
-          WHERE s.event_id = m.id AND s.status = ANY(${p(replayableStatuses(scope))})
-         RETURNING s.event_id, s.account_id
-       ),
+       requeued AS (${requeueStatement({ matched: 'matched', replayId: p(id), statuses: p(replayableStatuses(scope)) })}),
        items AS (INSERT INTO replay_items (replay_id, event_id) SELECT ${p(id)}, event_id FROM requeued RETURNING 1),
        request AS (
          INSERT INTO replay_requests (id, requested_by, requested_by_name, reason, filter, include_uncertain, force_resend, matched, requeued)
@@ -115,7 +121,7 @@ export class ReplayRepository {
 
   async progress(id: string): Promise<ReplayProgress | undefined> {
     if (!isUuid(id)) return undefined;
-    const [row] = await this.db.query(
+    const [row]: ProgressRow[] = await this.db.query(
       `SELECT r.id, r.requested_by_name, r.reason, r.filter, r.requested_at, r.matched,
               count(i.event_id)::int AS queued,
               count(*) FILTER (WHERE s.status = 'sent')::int AS sent,
@@ -134,7 +140,7 @@ export class ReplayRepository {
       requested_by: row.requested_by_name,
       reason: row.reason,
       filter: row.filter,
-      requested_at: new Date(row.requested_at).toISOString(),
+      requested_at: row.requested_at.toISOString(),
       matched: row.matched,
       queued: row.queued,
       sent: row.sent,

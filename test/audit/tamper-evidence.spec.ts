@@ -7,7 +7,6 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { CheckpointSigner } from '../../src/audit-log/checkpoint-signer.service.js';
 import { ProjectionCheck } from '../../src/audit-log/projection-check.service.js';
-import { resolveSignerMismatch } from '../../src/audit-log/signer-resolution.js';
 import { TreeSealer } from '../../src/audit-log/tree-sealer.service.js';
 import { exportEvents, verifyExportFile } from '../../src/audit-api/event-export.js';
 import { publicKeyOf } from '../../src/audit-log/signing-key.js';
@@ -228,9 +227,9 @@ describe('the tamper matrix', () => {
   });
 
   it('an operator resolves the refusal: recorded, then the signer signs the current tree again', async () => {
-    const db = t.gateway.app.get(DataSource);
-    await expect(resolveSignerMismatch(db, t.gateway.config, ' ', 'test')).rejects.toThrow(/reason is required/);
-    const outcome = await resolveSignerMismatch(db, t.gateway.config, 'incident 42: newest rows lost', 'test-operator');
+    const signer = t.gateway.app.get(CheckpointSigner);
+    await expect(signer.resolveMismatch(' ', 'test')).rejects.toThrow(/reason is required/);
+    const outcome = await signer.resolveMismatch('incident 42: newest rows lost', 'test-operator');
     expect(outcome).toMatchObject({ resolved: true, refusedBecause: expect.stringMatching(/fewer than/) });
     const [event] = await t.gateway.sql(`SELECT recorded_by, detail FROM audit_signer_events WHERE kind = 'resolved'`);
     expect(event).toMatchObject({ recorded_by: 'test-operator', detail: { reason: 'incident 42: newest rows lost' } });
@@ -238,7 +237,7 @@ describe('the tamper matrix', () => {
     await raise(t.gateway, partner, bulletin({ name: 'after the resolution' }));
     await sealedAndSigned(t.gateway, TreeSealer);
     expect(t.gateway.app.get(CheckpointSigner).status).toEqual({ state: 'signing' });
-    expect(await resolveSignerMismatch(db, t.gateway.config, 'again', 'test')).toEqual({ resolved: false });
+    expect(await signer.resolveMismatch('again', 'test')).toEqual({ resolved: false });
   });
 
   it('exports a file that verifies offline and fails once one byte of it changes', async () => {

@@ -4,7 +4,7 @@ import { ACCOUNT_ID, UPSTREAM_PASSCODE } from '../support/gateway-harness.js';
 import { createPartnerIn, GatewayProcess, liveGatewayEnv } from '../support/gateway-process.js';
 import { raiseMany } from '../support/load.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { sleep, waitFor } from '../support/wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 
 const FINAL = ['sent', 'failed', 'exhausted', 'uncertain'];
 
@@ -112,7 +112,6 @@ describe('a gateway process killed with SIGKILL mid-dispatch', () => {
         WHERE (s.lease_owner IS NOT NULL OR s.lease_expires_at IS NOT NULL) AND e.payload->'properties'->>'program_id' LIKE 'term-%'`,
     );
     expect(rows).toEqual([]);
-    await sleep(100);
     const { rows: sentRows } = await db.query(
       `SELECT count(*)::int AS n FROM dispatch_attempts a JOIN bulletin_events e ON e.id = a.event_id
         WHERE e.payload->'properties'->>'program_id' LIKE 'term-%' AND a.outcome = 'sent'`,

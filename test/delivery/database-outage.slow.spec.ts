@@ -52,7 +52,9 @@ describe('Postgres stopped and restarted under load', () => {
     await waitFor(() => results.filter((r) => r.httpStatus === 202).length >= 20, 10_000, 'traffic before the outage');
     phase = 'down';
     await postgres.stop();
-    await sleep(1500);
+    // Down long enough that both sides meet it: ingest refuses events, and the dispatcher fails to look.
+    await waitFor(() => results.filter((r) => r.phase === 'down' && r.httpStatus === 503).length >= 3, 15_000, 'refusals while down');
+    await gateway.morePolls(2, 'failed');
     const downResults = results.filter((r) => r.phase === 'down');
     phase = 'after';
     await startPostgres();

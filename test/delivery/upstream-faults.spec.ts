@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { FaultRule } from '../../src/simulator/simulator-config.js';
 import { exampleBulletin, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
-import { sleep, waitFor } from '../support/wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** Each fault the simulator can inject, and the outcome docs/runbook.md prescribes for it. */
 describe('what the dispatcher does with each upstream fault', () => {
@@ -76,7 +76,8 @@ describe('what the dispatcher does with each upstream fault', () => {
       .expect(200);
 
     expect(response.body).toEqual({ status: 'fail', error: 'Simulated failure', code: 200, event_id: expect.any(String) });
-    await sleep(400);
+    await settled(response.body.event_id, 'failed');
+    await gateway.morePolls(3); // past the retry schedule's 100 ms steps: a retry would have been sent
     const timeline = await gateway.timeline(response.body.event_id);
     expect(timeline.status).toBe('failed');
     expect(timeline.attempts).toMatchObject([{ outcome: 'failed', http_status: 200, clevertap_status: 'fail' }]);
@@ -89,7 +90,7 @@ describe('what the dispatcher does with each upstream fault', () => {
 
     const timeline = await settled(eventId, 'uncertain');
     expect(timeline.attempts).toMatchObject([{ outcome: 'uncertain', error_code: 'UND_ERR_HEADERS_TIMEOUT' }]);
-    await sleep(600); // longer than the whole retry schedule
+    await gateway.morePolls(4); // longer than the whole retry schedule: a resend would have been sent
     expect(gateway.simulator.received()).toHaveLength(1);
     expect((await gateway.timeline(eventId)).attempts).toHaveLength(1);
   });
@@ -146,7 +147,7 @@ describe('rejected credentials', () => {
     }
 
     await waitFor(async () => (await gateway.sql(`SELECT state FROM account_circuits WHERE state = 'paused'`)).length === 1);
-    await sleep(200);
+    await gateway.morePolls(2); // the paused account is looked at again, and sends nothing
     const statuses = await gateway.sql(`SELECT status FROM event_status WHERE event_id = ANY($1)`, [eventIds]);
     expect(statuses.every((row) => row.status === 'queued')).toBe(true);
     // Only the requests that were in flight when the first 401 came back reached CleverTap.
@@ -188,7 +189,7 @@ describe('the circuit breaker', () => {
 
     await waitFor(async () => (await gateway.sql(`SELECT 1 FROM account_circuits WHERE state = 'open'`)).length === 1);
     const calledWhileOpening = gateway.simulator.received().length;
-    await sleep(1000); // well within the cool-down: nothing may reach CleverTap
+    await gateway.morePolls(4); // well within the cool-down: the account is woken, and nothing may reach CleverTap
     expect(gateway.simulator.received().length).toBe(calledWhileOpening);
     expect(calledWhileOpening).toBeLessThanOrEqual(3 + 3); // the threshold plus what was already in flight
     // Events the slots had started ahead of the failing answers went back to the queue, not left leased

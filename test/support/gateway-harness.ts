@@ -4,11 +4,13 @@ import { Writable } from 'node:stream';
 import { loadConfig, type GatewayConfig } from '../../src/config/gateway-config.js';
 import { createGatewayApp } from '../../src/gateway-app.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { GatewayMetrics } from '../../src/metrics/gateway-metrics.js';
 import { PartnersRepository } from '../../src/access/partners.repository.js';
 import type { Role } from '../../src/access/principal.js';
 import { CleverTapSimulator } from '../../src/simulator/clevertap-simulator.js';
 import type { SimulatorOptions } from '../../src/simulator/simulator-config.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { waitFor } from './wait-for.js';
 
 export const ACCOUNT_ID = 'sim-account';
 export const UPSTREAM_PASSCODE = 'real-clevertap-passcode-of-the-account';
@@ -47,6 +49,13 @@ export interface GatewayHarness {
   partnerHeaders(key: string, accountId?: string): Record<string, string>;
   /** The event's status projection and every attempt, oldest first. */
   timeline(eventId: string): Promise<{ status: string; attempts: Record<string, any>[] }>;
+  /** The dispatcher's looks for due work so far (`bulletin_gateway_dispatch_polls_total`), by result. */
+  polls(result?: 'ok' | 'failed'): Promise<number>;
+  /**
+   * Resolves once the dispatcher has looked for due work `count` more times and woken every account
+   * that had some: "nothing was sent after N more polls" instead of "after so many seconds".
+   */
+  morePolls(count: number, result?: 'ok' | 'failed'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,6 +84,10 @@ export async function startGateway(
   const logs = new CapturedLogs();
   const app = await createGatewayApp(config, database.url, createLogger(config.logLevel, logs));
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  const polls = async (result: 'ok' | 'failed' = 'ok') => {
+    const counter = app.get(GatewayMetrics).registry.getSingleMetric('bulletin_gateway_dispatch_polls_total')!;
+    return (await counter.get()).values.find((value) => value.labels.result === result)?.value ?? 0;
+  };
   pool.on('error', () => undefined); // an idle connection dropped by a test that restarts Postgres is not a failure
   return {
     app,
@@ -97,6 +110,11 @@ export async function startGateway(
         await pool.query('SELECT * FROM dispatch_attempts WHERE event_id = $1 ORDER BY attempt_number', [eventId])
       ).rows;
       return { status: state?.status, attempts };
+    },
+    polls,
+    morePolls: async (count, result = 'ok') => {
+      const target = (await polls(result)) + count;
+      await waitFor(async () => (await polls(result)) >= target, 30_000, `${count} more dispatcher polls (${result})`);
     },
     close: async () => {
       await app.close();
