@@ -8,6 +8,7 @@ import { IndexAuditByStatus1764194400000 } from './1764194400000-IndexAuditBySta
 import { DropEventStatusForeignKey1764198000000 } from './1764198000000-DropEventStatusForeignKey.js';
 import { CreateAuditTree1764201600000 } from './1764201600000-CreateAuditTree.js';
 import { TenantDispatch1764205200000 } from './1764205200000-TenantDispatch.js';
+import { IndexFirstAttempts1764209400000 } from './1764209400000-IndexFirstAttempts.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   DropEventStatusForeignKey1764198000000,
   CreateAuditTree1764201600000,
   TenantDispatch1764205200000,
+  IndexFirstAttempts1764209400000,
 ];

@@ -45,6 +45,8 @@ const settingsView = (id: string, settings: PartnerSettings) => ({
   max_backlog: settings.maxBacklog,
 });
 
+const NO_SETTINGS: PartnerSettings = { weight: null, ratePerSecond: null, burst: null, maxBacklog: null };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const noSuchPartner = () => new GatewayError('not_found', 404, 'No such active partner');
 
@@ -75,9 +77,11 @@ export class PartnersController {
     return { id: created.id, key: created.key, name: body.name, role, accounts };
   }
 
+  /** Each partner with its dispatch weight and ingress limits (null: the configured default). */
   @Get()
-  async list(): Promise<{ data: PartnerSummary[] }> {
-    return { data: await this.partners.list() };
+  async list(): Promise<{ data: (PartnerSummary & Omit<ReturnType<typeof settingsView>, 'id'>)[] }> {
+    const [partners, settings] = await Promise.all([this.partners.list(), this.partners.allSettings()]);
+    return { data: partners.map((partner) => ({ ...partner, ...settingsView(partner.id, settings.get(partner.id) ?? NO_SETTINGS) })) };
   }
 
   /** A second key for the partner, so it can rotate without downtime; revoke the partner to cut all keys. */
