@@ -19,12 +19,12 @@ export interface BacklogLine {
 export interface WaitBucket {
   /** Index of the bucket from the start of the window. */
   index: number;
-  /** First attempts summarised (at most the sample limit per bucket). */
+  /** First attempts summarised (of at most the sample limit read per bucket). */
   count: number;
   p50Ms: number | null;
   p95Ms: number | null;
   maxMs: number | null;
-  /** More first attempts started in this bucket than the sample limit: the figures are of the first ones. */
+  /** More first attempts started in this bucket than the sample limit: the figures are of the earliest ones. */
   sampled: boolean;
 }
 
@@ -98,9 +98,10 @@ export class OperationsReadModel {
   /**
    * The wait from acceptance (the event's received_at) to its first attempt's start, for first attempts
    * that started in the last `windowSeconds`, in `buckets` equal buckets. Each bucket reads at most
-   * `sampleLimit` first attempts through the partial index on first attempts' start, so a busy hour
-   * costs a bounded read. Attempts recorded for a process that died are left out: their start is when
-   * the death was noticed, not when the request left.
+   * `sampleLimit` first attempts (the earliest) through the partial index on first attempts' start, and
+   * only then keeps the account's, so a busy window costs a bounded read whatever the filter. Attempts
+   * recorded for a process that died are left out: their start is when the death was noticed, not when
+   * the request left.
    */
   async waits(options: { windowSeconds: number; buckets: number; sampleLimit: number; accountId?: string }): Promise<WaitSeries> {
     const { windowSeconds, buckets, sampleLimit } = options;
@@ -112,59 +113,56 @@ export class OperationsReadModel {
       p50: number | null;
       p95: number | null;
       max: number | null;
+      sampled: boolean;
     }[] = await this.db.query(
       `WITH bounds AS (
          SELECT now() - make_interval(secs => $1::int) AS window_start, now() AS window_end,
                 make_interval(secs => $1::float8 / $2::int) AS width
        ), bucket AS (
-         SELECT i, b.window_start + b.width * i AS starts, b.window_start + b.width * (i + 1) AS ends
-           FROM bounds b, generate_series(0, $2::int - 1) AS i
+         SELECT i, starts, ends,
+                EXISTS (SELECT 1 FROM dispatch_attempts a
+                         WHERE a.attempt_number = 1 AND a.started_at >= starts AND a.started_at < ends OFFSET $3::int) AS sampled
+           FROM (SELECT i, b.window_start + b.width * i AS starts, b.window_start + b.width * (i + 1) AS ends
+                   FROM bounds b, generate_series(0, $2::int - 1) AS i) AS edges
        ), waits AS (
-         SELECT bucket.i, w.wait_ms
+         SELECT bucket.i, bucket.sampled, w.wait_ms
            FROM bucket
-           CROSS JOIN LATERAL (
+           LEFT JOIN LATERAL (
              SELECT greatest(0, extract(epoch FROM a.started_at - e.received_at) * 1000)::float8 AS wait_ms
-               FROM dispatch_attempts a
+               FROM (SELECT a.event_id, a.started_at FROM dispatch_attempts a
+                      WHERE a.attempt_number = 1 AND a.started_at >= bucket.starts AND a.started_at < bucket.ends
+                        AND a.error_code IS DISTINCT FROM 'ABANDONED_ATTEMPT'
+                      ORDER BY a.started_at
+                      LIMIT $3::int) a
                JOIN bulletin_events e ON e.id = a.event_id
-              WHERE a.attempt_number = 1 AND a.started_at >= bucket.starts AND a.started_at < bucket.ends
-                AND a.error_code IS DISTINCT FROM 'ABANDONED_ATTEMPT'
-                AND ($4::text IS NULL OR e.account_id = $4::text)
-              LIMIT $3::int + 1
-           ) w
+              WHERE $4::text IS NULL OR e.account_id = $4::text
+           ) w ON true
        )
        SELECT i AS bucket, (SELECT window_start FROM bounds) AS window_start, (SELECT window_end FROM bounds) AS window_end,
-              count(*)::int AS count,
+              count(wait_ms)::int AS count,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_ms) AS p50,
               percentile_cont(0.95) WITHIN GROUP (ORDER BY wait_ms) AS p95,
-              max(wait_ms) AS max
+              max(wait_ms) AS max,
+              bool_or(sampled) AS sampled
          FROM waits
         GROUP BY GROUPING SETS ((i), ())`,
       [windowSeconds, buckets, sampleLimit, options.accountId ?? null],
     );
     const ofBucket = new Map(rows.filter((row) => row.bucket !== null).map((row) => [row.bucket!, row]));
-    const total = rows.find((row) => row.bucket === null);
-    // A bucket reads one attempt beyond the limit, to know whether it had more.
-    const capped = (row: (typeof rows)[number] | undefined) => Boolean(row && row.count > sampleLimit);
-    const summary = (row: (typeof rows)[number] | undefined, sampled = capped(row)) => ({
-      count: Math.min(row?.count ?? 0, sampleLimit),
+    // Every bucket has a row, so the grand total always exists.
+    const total = rows.find((row) => row.bucket === null)!;
+    const summary = (row: (typeof rows)[number] | undefined) => ({
+      count: row?.count ?? 0,
       p50Ms: row?.p50 ?? null,
       p95Ms: row?.p95 ?? null,
       maxMs: row?.max ?? null,
-      sampled,
+      sampled: row?.sampled ?? false,
     });
-    // With no first attempt at all in the window the aggregate has no row to carry the bounds.
-    const [bounds] = total
-      ? [{ from: total.window_start, to: total.window_end }]
-      : ((await this.db.query(`SELECT now() - make_interval(secs => $1::int) AS "from", now() AS "to"`, [windowSeconds])) as { from: Date; to: Date }[]);
     return {
-      from: bounds.from,
-      to: bounds.to,
+      from: total.window_start,
+      to: total.window_end,
       buckets: Array.from({ length: buckets }, (_, index) => ({ index, ...summary(ofBucket.get(index)) })),
-      overall: {
-        ...summary(total, false),
-        count: [...ofBucket.values()].reduce((sum, row) => sum + Math.min(row.count, sampleLimit), 0),
-        sampled: [...ofBucket.values()].some(capped),
-      },
+      overall: summary(total),
     };
   }
 }
