@@ -85,6 +85,15 @@ function BacklogPanel({ data, error, updatedAt }: { data?: AccountBacklog[]; err
       {!data && !error && <p class="muted">Loading the backlog…</p>}
       {data?.length === 0 && <p class="empty">No CleverTap account is configured.</p>}
       {data?.map((account) => <AccountBacklogView key={account.account_id} account={account} />)}
+      {data?.some((account) => account.lines.length > 0) && (
+        <ul class="chart-legend" aria-hidden="true">
+          {LANES.map((lane) => (
+            <li key={lane}>
+              <span class={`swatch stack-${lane}`} /> {LANE_LABELS[lane].toLowerCase()}
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }
