@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { GatewayError } from '../common/gateway.error.js';
 import { strictValidation } from '../common/query-validation.pipe.js';
@@ -16,9 +16,11 @@ const WAIT_BUCKETS = 60;
 export const WAIT_SAMPLE_LIMIT = 2000;
 
 class WaitQuery {
+  @ApiPropertyOptional({ enum: Object.keys(WAIT_WINDOWS), default: '1h', description: 'How far back: 60 buckets over this window' })
   @IsOptional() @IsIn(Object.keys(WAIT_WINDOWS), { message: `window must be one of ${Object.keys(WAIT_WINDOWS).join(', ')}` })
   window?: WaitWindow;
 
+  @ApiPropertyOptional({ description: 'One configured CleverTap account (default: all)' })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
   account?: string;
 }
