@@ -163,6 +163,10 @@ withBrowser('the Operations screen: backlog, wait chart and partner settings', (
     await page.getByLabel('Max backlog', { exact: true }).fill('');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await waitFor(async () => (await row.locator('td[data-field="max_backlog"]').innerText()) === 'default', 10_000, 'max backlog back to default');
+
+    await page.getByRole('button', { name: 'Close' }).click();
+    await waitFor(async () => (await page.evaluate<string | null>(`document.activeElement?.getAttribute('aria-label') ?? null`)) === 'Edit Alpha CMS', 5_000, 'focus back on the Edit button');
+    expect(await page.getByRole('heading', { name: 'Settings of Alpha CMS' }).count()).toBe(0);
     await context.close();
   });
 

@@ -89,6 +89,13 @@ export function PartnerSettingsPanel({ api }: { api: Api }) {
     }
   };
 
+  /** Back to the partner's Edit button, so keyboard users keep their place. */
+  const close = () => {
+    const id = partner?.id;
+    setSelected(undefined);
+    if (id) setTimeout(() => document.querySelector<HTMLButtonElement>(`.partners-table tr[data-partner-id="${id}"] button`)?.focus(), 0);
+  };
+
   /** The API names the field first ("weight must not be less than 1"): mark that input. */
   const invalid = (field: SettingField) => Boolean(problem && new RegExp(`(^|; )${field} `).test(problem));
 
@@ -198,7 +205,7 @@ export function PartnerSettingsPanel({ api }: { api: Api }) {
             <button type="submit" class="primary" disabled={saving} aria-busy={saving}>
               {saving ? 'Saving…' : 'Save settings'}
             </button>
-            <button type="button" onClick={() => setSelected(undefined)}>
+            <button type="button" onClick={close}>
               Close
             </button>
           </div>
