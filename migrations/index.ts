@@ -10,6 +10,7 @@ import { CreateAuditTree1764201600000 } from './1764201600000-CreateAuditTree.js
 import { TenantDispatch1764205200000 } from './1764205200000-TenantDispatch.js';
 import { EventTraceparent1764208800000 } from './1764208800000-EventTraceparent.js';
 import { CreateApiIdempotencyKeys1764212400000 } from './1764212400000-CreateApiIdempotencyKeys.js';
+import { IndexFirstAttempts1764216000000 } from './1764216000000-IndexFirstAttempts.js';
 import { StatusChecks1764230400000 } from './1764230400000-StatusChecks.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
@@ -26,5 +27,6 @@ export const migrations = [
   TenantDispatch1764205200000,
   EventTraceparent1764208800000,
   CreateApiIdempotencyKeys1764212400000,
+  IndexFirstAttempts1764216000000,
   StatusChecks1764230400000,
 ];

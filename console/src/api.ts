@@ -53,6 +53,10 @@ export class Api {
     return this.send<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } });
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.send<T>(path, { method: 'PATCH', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  }
+
   /** A text answer (a signed note, say) with its headers. */
   async text(path: string): Promise<{ text: string; headers: Headers }> {
     const response = await this.fetch(path, { method: 'GET', headers: { Accept: 'text/plain' } });

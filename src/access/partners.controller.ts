@@ -47,6 +47,16 @@ const settingsView = (id: string, settings: PartnerSettings) => ({
   max_backlog: settings.maxBacklog,
 });
 
+const NO_SETTINGS: PartnerSettings = { weight: null, ratePerSecond: null, burst: null, maxBacklog: null };
+
+type PartnerView = PartnerSummary & Omit<ReturnType<typeof settingsView>, 'id'>;
+
+/** A partner with its dispatch weight and limits (null: the gateway's default), as the list and GET show it. */
+const withSettings = (partner: PartnerSummary, settings: Map<string, PartnerSettings>): PartnerView => ({
+  ...partner,
+  ...settingsView(partner.id, settings.get(partner.id) ?? NO_SETTINGS),
+});
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const noSuchPartner = () => new GatewayError('not_found', 404, 'No such active partner');
 
@@ -79,17 +89,19 @@ export class PartnersController {
     return { id: created.id, key: created.key, name: body.name, role, accounts };
   }
 
+  /** Each partner with its dispatch weight and ingress limits (null: the configured default). */
   @Get()
-  async list(): Promise<{ data: PartnerSummary[] }> {
-    return { data: await this.partners.list() };
+  async list(): Promise<{ data: PartnerView[] }> {
+    const [partners, settings] = await Promise.all([this.partners.list(), this.partners.allSettings()]);
+    return { data: partners.map((partner) => withSettings(partner, settings)) };
   }
 
   /** The partner as listed, revoked or not; never its keys, only their prefixes. */
   @Get(':id')
-  async get(@Param('id') id: string): Promise<PartnerSummary> {
+  async get(@Param('id') id: string): Promise<PartnerView> {
     const partner = isUuid(id) ? await this.partners.get(id) : undefined;
     if (!partner) throw new GatewayError('not_found', 404, 'No such partner');
-    return partner;
+    return withSettings(partner, await this.partners.allSettings());
   }
 
   /** A second key for the partner, so it can rotate without downtime; revoke the partner to cut all keys. */

@@ -19,6 +19,7 @@ const CALLERS: Caller[] = ['partner', 'auditor', 'operator', 'admin', 'bootstrap
 const UNAUTHENTICATED: Caller[] = ['no key', 'wrong key', 'revoked key'];
 const READERS: Caller[] = ['partner', 'auditor', 'operator', 'admin', 'bootstrap admin'];
 const VERIFIERS: Caller[] = ['auditor', 'operator', 'admin', 'bootstrap admin'];
+const OPERATORS: Caller[] = ['operator', 'admin', 'bootstrap admin'];
 const ADMINS: Caller[] = ['admin', 'bootstrap admin'];
 
 /**
@@ -67,6 +68,8 @@ describe('roles and keys on the /v1 API', () => {
     { route: 'GET /v1/events/export', call: (c) => api().get('/v1/events/export').set(as(c)), allowed: READERS, success: 200 },
     { route: 'GET /v1/rejections', call: (c) => api().get('/v1/rejections').set(as(c)), allowed: READERS, success: 200 },
     { route: 'GET /v1/audit/verify', call: (c) => api().get('/v1/audit/verify').set(as(c)), allowed: VERIFIERS, success: 200 },
+    { route: 'GET /v1/accounts/backlog', call: (c) => api().get('/v1/accounts/backlog').set(as(c)), allowed: OPERATORS, success: 200 },
+    { route: 'GET /v1/accounts/wait', call: (c) => api().get('/v1/accounts/wait').set(as(c)), allowed: OPERATORS, success: 200 },
     { route: 'GET /v1/partners', call: (c) => api().get('/v1/partners').set(as(c)), allowed: ADMINS, success: 200 },
     {
       route: 'POST /v1/partners',

@@ -7,6 +7,8 @@ import { ScreenHeading } from '../components/screen-heading';
 import { StatusBadge } from '../components/status-badge';
 import { formatAge, formatCount, formatDateTime } from '../format';
 import { hrefOf } from '../route';
+import { LoadPanels } from './operations-load';
+import { PartnerSettingsPanel } from './partner-settings';
 import {
   type AccountOverview,
   canOperate,
@@ -26,7 +28,10 @@ interface Props {
   filters: Filters;
 }
 
-/** Accounts and replays: operator and admin keys only (the API refuses the others as well). */
+/**
+ * Accounts, their backlog by partner and lane, the wait before the first attempt, partner settings (admins)
+ * and replays: operator and admin keys only (the API refuses the others as well).
+ */
 export function OperationsScreen({ api, identity, filters }: Props) {
   if (!canOperate(identity.role))
     return (
@@ -41,6 +46,8 @@ export function OperationsScreen({ api, identity, filters }: Props) {
     <>
       <ScreenHeading>Operations</ScreenHeading>
       <AccountsPanel api={api} />
+      <LoadPanels api={api} />
+      {identity.role === 'admin' && <PartnerSettingsPanel api={api} />}
       <ReplayPanel api={api} identity={identity} initialFilters={filters} />
     </>
   );
