@@ -136,7 +136,13 @@ describe('/v1 conventions', () => {
         key_prefixes: [expect.any(String)],
         created_at: expect.stringMatching(RFC3339_MS_UTC),
         revoked_at: null,
+        weight: null,
+        rate_limit_per_second: null,
+        rate_limit_burst: null,
+        max_backlog: null,
       });
+      const listed = await get('/v1/partners').expect(200);
+      expect(listed.body.data.find((partner: { id: string }) => partner.id === created.body.id)).toEqual(fetched.body);
       expect(created.body.key.startsWith(fetched.body.key_prefixes[0])).toBe(true);
       expect(JSON.stringify(fetched.body)).not.toContain(created.body.key);
 

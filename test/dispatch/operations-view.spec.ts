@@ -56,7 +56,7 @@ describe('the backlog by partner and lane, and the wait before the first attempt
       .post('/v1/replays')
       .set(bearer(keys.operator))
       .send({ status: 'failed', partner: ids.a, reason: 'lanes on the Operations screen' })
-      .expect(200);
+      .expect(202);
     expect(replay.body.queued).toBe(1);
   }, 60_000);
 
