@@ -9,6 +9,7 @@ import type { Role } from '../../src/access/principal.js';
 import { CleverTapSimulator } from '../../src/simulator/clevertap-simulator.js';
 import type { SimulatorOptions } from '../../src/simulator/simulator-config.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { contractOf, isPendingConvention, type Mismatch, watchAnswers } from './openapi-contract.js';
 
 export const ACCOUNT_ID = 'sim-account';
 export const UPSTREAM_PASSCODE = 'real-clevertap-passcode-of-the-account';
@@ -47,6 +48,12 @@ export interface GatewayHarness {
   partnerHeaders(key: string, accountId?: string): Record<string, string>;
   /** The event's status projection and every attempt, oldest first. */
   timeline(eventId: string): Promise<{ status: string; attempts: Record<string, any>[] }>;
+  /**
+   * Every /v1 answer that did not match the OpenAPI document: `unexpected` fails the test file at close;
+   * `pending` differ only by the /v1 conventions not merged yet (test/support/pending-conventions.ts).
+   */
+  contract: { unexpected: Mismatch[]; pending: Mismatch[] };
+  /** Stops the gateway; throws when a /v1 answer did not match the OpenAPI document, listing them. */
   close(): Promise<void>;
 }
 
@@ -74,6 +81,8 @@ export async function startGateway(
   });
   const logs = new CapturedLogs();
   const app = await createGatewayApp(config, database.url, createLogger(config.logLevel, logs));
+  const contract = { unexpected: [] as Mismatch[], pending: [] as Mismatch[] };
+  watchAnswers(app.getHttpServer(), contractOf(app), (mismatch) => (isPendingConvention(mismatch) ? contract.pending : contract.unexpected).push(mismatch));
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   pool.on('error', () => undefined); // an idle connection dropped by a test that restarts Postgres is not a failure
   return {
@@ -98,11 +107,17 @@ export async function startGateway(
       ).rows;
       return { status: state?.status, attempts };
     },
+    contract,
     close: async () => {
       await app.close();
       await pool.end();
       await simulator.stop();
       if (!options.database) await database.drop();
+      if (contract.unexpected.length > 0)
+        throw new Error(
+          `${contract.unexpected.length} /v1 answer(s) do not match the OpenAPI document (fix the answer or its decorators):\n` +
+            contract.unexpected.map((m) => `- ${m.operation} -> ${m.status} (${m.url}): ${m.kind}: ${m.message}`).join('\n'),
+        );
     },
   };
 }
