@@ -145,10 +145,11 @@ export class EventDetailView extends EventSummaryView {
   @ApiProperty({
     type: 'object',
     nullable: true,
+    selfRequired: true,
     required: ['index', 'hash'],
     additionalProperties: false,
     properties: { index: { type: 'integer', minimum: 0 }, hash: { type: 'string', description: 'base64 leaf hash' } },
-    description: "The event's leaf in the audit log's Merkle tree; null until sealed",
+    description: "The event's leaf in the audit log's Merkle tree; null until sealed (inline: OpenAPI 3.0 has no nullable $ref)",
   })
   leaf: { index: number; hash: string } | null;
 

@@ -1,13 +1,20 @@
-import { ApiProperty, type ApiPropertyOptions, ApiPropertyOptional, ApiSchema, type SchemaObject } from '@nestjs/swagger';
+import { ApiProperty, type ApiPropertyOptions, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
 /** The /v1/audit answers and event proofs, as the OpenAPI document describes them. */
 
 const PROBLEM_KINDS = ['deleted', 'modified', 'payload_modified', 'backdated', 'tree_gap', 'node_mismatch', 'not_in_tree', 'checkpoint_invalid', 'quorum_missing'];
 
-/** Inline (not a $ref) so that it can be null in OpenAPI 3.0. */
-const LOG_PROBLEM_SCHEMA: SchemaObject = {
+@ApiSchema({ name: 'TreeHead', description: 'The tree the log was rebuilt into' })
+export class TreeHeadView {
+  @ApiProperty({ type: 'integer', minimum: 0 }) size: number;
+  @ApiProperty({ type: 'string', description: 'base64 Merkle tree hash (RFC 9162)' }) root: string;
+}
+
+/** Inline: OpenAPI 3.0 has no nullable $ref that validators agree on. */
+const FIRST_PROBLEM: ApiPropertyOptions = {
   type: 'object',
   nullable: true,
+  selfRequired: true,
   description: 'The first entry that does not verify; null when the log is intact',
   required: ['index', 'kind', 'ref', 'problem', 'detail'],
   additionalProperties: false,
@@ -20,22 +27,14 @@ const LOG_PROBLEM_SCHEMA: SchemaObject = {
   },
 };
 
-const HEAD_SCHEMA: SchemaObject = {
-  type: 'object',
-  description: 'The tree the log was rebuilt into',
-  required: ['size', 'root'],
-  additionalProperties: false,
-  properties: { size: { type: 'integer', minimum: 0 }, root: { type: 'string', description: 'base64 Merkle tree hash (RFC 9162)' } },
-};
-
 @ApiSchema({ name: 'VerificationReport', description: 'A verification of the whole log, from its rows as they are now' })
 export class VerificationReportView {
   @ApiProperty({ type: 'boolean' }) ok: boolean;
   @ApiProperty({ type: 'integer', minimum: 0 }) entries_checked: number;
   @ApiProperty({ type: 'integer', minimum: 0 }) checkpoints_checked: number;
   @ApiProperty({ type: 'boolean', description: 'Whether checkpoint signatures were checked (only with a verifier key the caller trusts)' }) signatures_checked: boolean;
-  @ApiProperty(HEAD_SCHEMA as ApiPropertyOptions) head: { size: number; root: string };
-  @ApiProperty(LOG_PROBLEM_SCHEMA as ApiPropertyOptions) first_problem: Record<string, unknown> | null;
+  @ApiProperty({ type: TreeHeadView }) head: { size: number; root: string };
+  @ApiProperty(FIRST_PROBLEM) first_problem: Record<string, unknown> | null;
   @ApiProperty({ type: 'string', format: 'date-time' }) verified_at: string;
 }
 
@@ -45,8 +44,8 @@ export class RecordedVerificationView {
   @ApiProperty({ type: 'integer', minimum: 0 }) entries_checked: number;
   @ApiProperty({ type: 'integer', minimum: 0 }) checkpoints_checked: number;
   @ApiProperty({ type: 'boolean', nullable: true, description: 'Null for runs before the log became a tree' }) signatures_checked: boolean | null;
-  @ApiProperty(HEAD_SCHEMA as ApiPropertyOptions) head: { size: number; root: string };
-  @ApiProperty(LOG_PROBLEM_SCHEMA as ApiPropertyOptions) first_problem: Record<string, unknown> | null;
+  @ApiProperty({ type: TreeHeadView }) head: { size: number; root: string };
+  @ApiProperty(FIRST_PROBLEM) first_problem: Record<string, unknown> | null;
   @ApiProperty({ type: 'string', format: 'date-time' }) verified_at: string;
   @ApiProperty({ type: 'string', description: 'Who ran it' }) verified_by: string;
 }
@@ -64,9 +63,10 @@ export class ProvenEntryView {
   @ApiProperty({ type: 'string' }) kind: string;
   @ApiProperty({
     type: 'object',
-    additionalProperties: true,
-    required: ['kind'],
     properties: { kind: { type: 'string' } },
+    required: ['kind'],
+    selfRequired: true,
+    additionalProperties: true,
     description: 'The leaf record (docs/audit-format.md §5): its canonical JSON is what the leaf hashes',
   })
   record: Record<string, unknown>;

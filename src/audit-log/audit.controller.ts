@@ -11,7 +11,7 @@ import { LogProofs } from './log-proofs.service.js';
 import { LogVerifier, type VerificationReport } from './log-verifier.js';
 import { TreeSealer } from './tree-sealer.service.js';
 import { type RecordedVerification, VerificationLog } from './verification-log.js';
-import { ApiProperty, ApiResponse, ApiSchema } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiResponse, ApiSchema } from '@nestjs/swagger';
 import { ANY_ROLE, ApiIdempotencyKey, ApiJsonResponse, ApiProblems, ApiV1Controller, ApiV1Operation, HEADERS, invalidRequest, notFound, POST_PROBLEMS, PROBLEMS, READERS, type ProblemSpec } from '../openapi/api-docs.js';
 import {
   CHECKPOINT_NOTE,
@@ -23,6 +23,7 @@ import {
   EventProofView,
   RECORDED_VERIFICATION_EXAMPLE,
   RecordedVerificationView,
+  TreeHeadView,
   VERIFICATION_EXAMPLE,
   VerificationReportView,
 } from './audit-views.js';
@@ -62,6 +63,7 @@ export const MISMATCH_HEADER = 'X-Audit-Log-Mismatch';
 @UseGuards(ApiAuthGuard)
 @AllowRoles('auditor', 'operator', 'admin')
 @ApiV1Controller('audit')
+@ApiExtraModels(TreeHeadView)
 @ApiProblems(PROBLEMS.unauthenticated, PROBLEMS.forbidden, PROBLEMS.databaseUnavailable)
 export class AuditController {
   constructor(

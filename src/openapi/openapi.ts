@@ -4,7 +4,7 @@ import { TRIGGER_PATH } from '../dispatch/clevertap-client.js';
 import { BEARER_SCHEME, GATEWAY_KEY_SCHEME, HEADERS, RESPONSE_HEADERS } from './api-docs.js';
 import { ingestOperation } from './ingest-operation.js';
 import { PENDING_OPERATIONS } from './pending-operations.js';
-import { PROBLEM_SCHEMA } from './problem.js';
+import { type DocumentedErrorCode, PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA, problemExample } from './problem.js';
 
 export { BEARER_SCHEME, GATEWAY_KEY_SCHEME };
 
@@ -70,6 +70,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   };
   describeIngest(document);
   describePending(document);
+  describePathRefusals(document);
   for (const [path, item] of Object.entries(document.paths))
     for (const operation of operations(item)) if (!operation.security && PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix))) operation.security = [];
   return document;
@@ -98,6 +99,32 @@ function describeIngest(document: OpenAPIObject): void {
   const scanned = document.paths[TRIGGER_PATH]?.post;
   if (!scanned) return;
   document.paths[TRIGGER_PATH].post = { ...ingestOperation([{ [GATEWAY_KEY_SCHEME]: [] }, { [BEARER_SCHEME]: [] }], HEADERS), operationId: 'triggerBulletin' };
+}
+
+/**
+ * Refusals made before any controller runs, on every /v1 route: a body of another media type, even on a
+ * GET (415), and on a route with a path parameter, one the router cannot decode (400 bad_url) or one longer
+ * than it accepts (414).
+ */
+function describePathRefusals(document: OpenAPIObject): void {
+  const everywhere = { 415: ['unsupported_media_type', 'Content-Type must be application/json'] } as const;
+  const withParameter = { 400: ['bad_url', 'The request URL is not valid'], 414: ['uri_too_long', 'A segment of the request path is longer than the gateway accepts'] } as const;
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/v1/')) continue;
+    const refusals = path.includes('{') ? { ...everywhere, ...withParameter } : everywhere;
+    for (const operation of operations(item)) {
+      for (const [status, [code, detail]] of Object.entries(refusals) as [string, readonly [DocumentedErrorCode, string]][]) {
+        const response = (operation.responses[status] ??= {
+          description: status === '415' ? 'A body that is not application/json' : 'The path cannot be read',
+          headers: { 'X-Request-Id': HEADERS.requestId },
+          content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/schemas/Problem' }, examples: {} } },
+        }) as { content: Record<string, { examples: Record<string, unknown> }> };
+        const examples = response.content[PROBLEM_MEDIA_TYPE].examples;
+        if (!Object.values(examples).some((example) => (example as { summary?: string }).summary === code))
+          examples[code] = { summary: code, value: problemExample(code, Number(status), detail) };
+      }
+    }
+  }
 }
 
 /** Operations of the /v1 conventions written out here until their controller method carries the decorators. */

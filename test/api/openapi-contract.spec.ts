@@ -161,6 +161,10 @@ describe('the OpenAPI document against real answers', () => {
     expect(operationsOf(contract.document).filter((operation) => !served.includes(operation)).sort()).toEqual(pending.filter((p) => !served.includes(p)).sort());
   });
 
+  it('can compile the schema of every JSON answer the document declares', () => {
+    expect(contract.compileAll()).toEqual([]);
+  });
+
   describe('the check can fail', () => {
     const answer = (overrides: Partial<Omit<Answer, 'body'>> & { body: unknown }) => ({
       method: 'GET',

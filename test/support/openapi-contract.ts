@@ -111,8 +111,33 @@ export class OpenApiContract {
       return [mismatch('body', `the body is not JSON: ${answer.body.slice(0, 200)}`)];
     }
     const ref = pointer.startsWith('#/components/') ? pointer : `${pointer}/content/${escapePointer(mediaType)}/schema`;
-    const validate = this.validator(ref);
+    let validate: ValidateFunction;
+    try {
+      validate = this.validator(ref);
+    } catch (error) {
+      return [mismatch('body', `the declared schema cannot be compiled: ${(error as Error).message}`)];
+    }
     return validate(body) ? [] : [mismatch('body', this.ajv.errorsText(validate.errors, { dataVar: 'body' }), validate.errors ?? undefined)];
+  }
+
+  /** Compiles every JSON response schema of the document; returns those that cannot be compiled, and why. */
+  compileAll(): string[] {
+    const failures: string[] = [];
+    for (const [path, item] of Object.entries<Json>(this.document.paths))
+      for (const [method, operation] of Object.entries<Json>(item)) {
+        if (!METHODS.includes(method)) continue;
+        for (const [status, response] of Object.entries<Json>(operation.responses ?? {}))
+          for (const [mediaType, content] of Object.entries<Json>(response.content ?? {})) {
+            if (!isJson(mediaType) || !content.schema) continue;
+            const pointer = `#/paths/${escapePointer(path)}/${method}/responses/${status}/content/${escapePointer(mediaType)}/schema`;
+            try {
+              this.validator(pointer);
+            } catch (error) {
+              failures.push(`${method.toUpperCase()} ${path} ${status} ${mediaType}: ${(error as Error).message}`);
+            }
+          }
+      }
+    return failures;
   }
 
   /** Validates one body against a schema of the document (for tests that check the checker). */

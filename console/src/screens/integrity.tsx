@@ -48,8 +48,8 @@ function VerificationPanel({ api }: { api: Api }) {
       const result = await api.get<Verification>('/v1/audit/verify');
       // The stored record of this run also says who ran it.
       const recorded = await api.get<Verification>('/v1/audit/verifications/latest').catch(() => undefined);
-      setReport(recorded?.verifiedAt === result.verifiedAt ? recorded : result);
-      announce(result.ok ? `Log intact: ${result.entriesChecked} entries checked.` : 'Log BROKEN: see the first problem.');
+      setReport(recorded?.verified_at === result.verified_at ? recorded : result);
+      announce(result.ok ? `Log intact: ${result.entries_checked} entries checked.` : 'Log BROKEN: see the first problem.');
     } catch (failure) {
       setError(describeError(failure));
     } finally {
@@ -82,19 +82,19 @@ function VerificationResult({ report }: { report: Verification }) {
       <p class="verdict-title">{report.ok ? '✓ Log intact' : '✗ Log BROKEN'}</p>
       <dl class="facts">
         <Fact term="Verified">
-          <time dateTime={report.verifiedAt}>{formatDateTime(report.verifiedAt)}</time>
-          {report.verifiedBy ? ` by ${report.verifiedBy}` : ''}
+          <time dateTime={report.verified_at}>{formatDateTime(report.verified_at)}</time>
+          {report.verified_by ? ` by ${report.verified_by}` : ''}
         </Fact>
-        <Fact term="Entries checked">{formatCount(report.entriesChecked)}</Fact>
-        <Fact term="Signed checkpoints checked">{formatCount(report.checkpointsChecked)}</Fact>
+        <Fact term="Entries checked">{formatCount(report.entries_checked)}</Fact>
+        <Fact term="Signed checkpoints checked">{formatCount(report.checkpoints_checked)}</Fact>
         <Fact term="Tree">
           {formatCount(report.head.size)} leaves, root <code class="hash">{report.head.root}</code>
         </Fact>
-        {report.firstProblem && (
+        {report.first_problem && (
           <Fact term="First problem">
             <span class="error-text">
-              {report.firstProblem.problem} at {report.firstProblem.kind} #{report.firstProblem.ref}
-              {report.firstProblem.index !== null ? ` (leaf ${report.firstProblem.index})` : ''}: {report.firstProblem.detail}
+              {report.first_problem.problem} at {report.first_problem.kind} #{report.first_problem.ref}
+              {report.first_problem.index !== null ? ` (leaf ${report.first_problem.index})` : ''}: {report.first_problem.detail}
             </span>
           </Fact>
         )}
