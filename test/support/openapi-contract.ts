@@ -193,9 +193,19 @@ export function watchAnswers(server: Server, contract: OpenApiContract, onMismat
     const url = request.url ?? '';
     if (!contract.covers(url)) return;
     const chunks: Buffer[] = [];
+    // Headers given to writeHead directly are not always kept where getHeaders() reads them.
+    const written: Record<string, unknown> = {};
+    const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
+    response.writeHead = ((...args: unknown[]) => {
+      const headers = args.find((arg, index) => index > 0 && typeof arg === 'object' && arg !== null);
+      const pairs = Array.isArray(headers) ? (headers as unknown[]).reduce<[string, unknown][]>((all, value, index, list) => (index % 2 === 0 ? [...all, [String(value), list[index + 1]]] : all), []) : Object.entries(headers ?? {});
+      for (const [name, value] of pairs) written[name.toLowerCase()] = value;
+      return writeHead(...args);
+    }) as ServerResponse['writeHead'];
+    const headerOf = (name: string) => response.getHeader(name) ?? written[name];
     const keep = (chunk: unknown, encoding?: unknown) => {
       if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
-      if (!isJson(mediaTypeOf(response.getHeader('content-type')))) return;
+      if (!isJson(mediaTypeOf(headerOf('content-type')))) return;
       chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
     };
     const write = response.write.bind(response) as (...args: unknown[]) => boolean;
@@ -209,7 +219,7 @@ export function watchAnswers(server: Server, contract: OpenApiContract, onMismat
       return end(chunk, ...rest);
     }) as ServerResponse['end'];
     response.once('finish', () => {
-      const answer = { method: request.method ?? 'GET', url, status: response.statusCode, headers: response.getHeaders(), body: Buffer.concat(chunks).toString('utf8') };
+      const answer = { method: request.method ?? 'GET', url, status: response.statusCode, headers: { ...written, ...response.getHeaders() }, body: Buffer.concat(chunks).toString('utf8') };
       for (const mismatch of contract.check(answer)) onMismatch(mismatch);
     });
   });
