@@ -175,8 +175,10 @@ describe('the OpenAPI document against real answers', () => {
       body: typeof overrides.body === 'string' ? overrides.body : JSON.stringify(overrides.body),
     });
 
-    it('accepts a valid answer', () => {
+    it('accepts a valid answer, and a HEAD answered like its GET', () => {
       expect(contract.check(answer({ body: { name: 'Acme', role: 'partner', accounts: ['a'] } }))).toEqual([]);
+      expect(contract.check(answer({ method: 'HEAD', body: '' }))).toEqual([]);
+      expect(contract.check(answer({ method: 'HEAD', status: 418, body: '' }))[0]).toMatchObject({ kind: 'status' });
     });
 
     it('refuses a body with a wrong type, a missing field or an undocumented field', () => {

@@ -71,6 +71,9 @@ export class OpenApiContract {
   check(answer: Answer): Mismatch[] {
     const path = pathOf(answer.url);
     const template = this.templates.find((candidate) => candidate.pattern.test(path));
+    // HEAD is answered wherever GET is, with GET's status and headers and no body.
+    const head = answer.method.toUpperCase() === 'HEAD';
+    if (head) answer = { ...answer, method: 'GET', body: '' };
     const operation = template ? this.document.paths[template.path][answer.method.toLowerCase()] : undefined;
     const name = `${answer.method} ${template?.path ?? path}`;
     const mismatch = (kind: Mismatch['kind'], message: string, errors?: ErrorObject[]): Mismatch => ({
@@ -96,7 +99,7 @@ export class OpenApiContract {
       const resolved = declared.$ref ? this.resolve(declared.$ref) : declared;
       if (resolved.required && answer.headers[header.toLowerCase()] === undefined) found.push(mismatch('header', `required header ${header} is missing`));
     }
-    return [...found, ...this.checkContent(answer, responses[key], pointer, mismatch)];
+    return head ? found : [...found, ...this.checkContent(answer, responses[key], pointer, mismatch)];
   }
 
   private checkContent(answer: Answer, response: Json, pointer: string, mismatch: (kind: Mismatch['kind'], message: string, errors?: ErrorObject[]) => Mismatch): Mismatch[] {
