@@ -36,7 +36,7 @@ export interface paths {
          * The audit console (web page)
          * @description Sign in with an auditor, operator or admin key; the page calls the /v1 API with it in the Authorization header.
          */
-        get: operations["ConsoleController_index"];
+        get: operations["getConsole"];
         put?: never;
         post?: never;
         delete?: never;
@@ -53,7 +53,7 @@ export interface paths {
             cookie?: never;
         };
         /** A script, stylesheet or source map of the console */
-        get: operations["ConsoleController_asset"];
+        get: operations["getConsoleAsset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -73,7 +73,7 @@ export interface paths {
          * Liveness: the process answers
          * @description Does not touch the database, so an outage there does not get the process restarted.
          */
-        get: operations["HealthController_live"];
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -93,7 +93,7 @@ export interface paths {
          * Readiness: database, migrations, dispatcher, CleverTap accounts
          * @description 503 when the database does not answer within 1 s, a migration is pending, the dispatcher is not running or the process is shutting down. An account with an open circuit or paused for rejected credentials keeps it at 200 with status "degraded": its events are still accepted and queued. So does the audit log when the checkpoint signer refuses to sign (the database no longer matches its last checkpoint) or event_status disagrees with the log.
          */
-        get: operations["HealthController_ready"];
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -113,7 +113,7 @@ export interface paths {
          * Prometheus metrics
          * @description Text exposition format. Not authenticated: keep it on the internal network.
          */
-        get: operations["MetricsController_scrape"];
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1562,7 +1562,7 @@ export interface operations {
             };
         };
     };
-    ConsoleController_index: {
+    getConsole: {
         parameters: {
             query?: never;
             header?: never;
@@ -1592,7 +1592,7 @@ export interface operations {
             };
         };
     };
-    ConsoleController_asset: {
+    getConsoleAsset: {
         parameters: {
             query?: never;
             header?: never;
@@ -1623,7 +1623,7 @@ export interface operations {
             };
         };
     };
-    HealthController_live: {
+    getLiveness: {
         parameters: {
             query?: never;
             header?: never;
@@ -1653,7 +1653,7 @@ export interface operations {
             };
         };
     };
-    HealthController_ready: {
+    getReadiness: {
         parameters: {
             query?: never;
             header?: never;
@@ -1737,7 +1737,7 @@ export interface operations {
             };
         };
     };
-    MetricsController_scrape: {
+    getMetrics: {
         parameters: {
             query?: never;
             header?: never;

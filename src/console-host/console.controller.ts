@@ -36,6 +36,7 @@ export class ConsoleController {
 
   @Get()
   @ApiOperation({
+    operationId: 'getConsole',
     summary: 'The audit console (web page)',
     description: 'Sign in with an auditor, operator or admin key; the page calls the /v1 API with it in the Authorization header.',
   })
@@ -58,7 +59,7 @@ export class ConsoleController {
 
   /** Content-hashed names (console/build.mjs), so they can be cached for good. */
   @Get('assets/:name')
-  @ApiOperation({ summary: 'A script, stylesheet or source map of the console' })
+  @ApiOperation({ operationId: 'getConsoleAsset', summary: 'A script, stylesheet or source map of the console' })
   @ApiParam({ name: 'name', description: 'a content-hashed file name from the console\'s page', example: 'app-R4FLS7X6.js' })
   @ApiProduces('text/javascript', 'text/css', 'application/json')
   @ApiOkResponse({ description: 'The file, cacheable for a year (its name changes with its content)' })

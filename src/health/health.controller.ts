@@ -26,7 +26,7 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Liveness: the process answers', description: 'Does not touch the database, so an outage there does not get the process restarted.' })
+  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the process answers', description: 'Does not touch the database, so an outage there does not get the process restarted.' })
   @ApiOkResponse({ description: 'The process is alive', schema: { example: { status: 'ok', info: { process: { status: 'up', pid: 1, uptime_seconds: 42 } }, error: {}, details: {} } } })
   @ApiProblems(PROBLEMS.unreadableRequest)
   live(): Promise<HealthCheckResult> {
@@ -38,6 +38,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({
+    operationId: 'getReadiness',
     summary: 'Readiness: database, migrations, dispatcher, CleverTap accounts',
     description:
       '503 when the database does not answer within 1 s, a migration is pending, the dispatcher is not running or the ' +

@@ -23,7 +23,7 @@ export class MetricsController {
 
   @Get('metrics')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics', description: 'Text exposition format. Not authenticated: keep it on the internal network.' })
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics', description: 'Text exposition format. Not authenticated: keep it on the internal network.' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'The metrics of this gateway process', content: { 'text/plain': { schema: { type: 'string' }, example: EXAMPLE } } })
   @ApiProblems(PROBLEMS.unreadableRequest)
