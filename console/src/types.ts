@@ -1,14 +1,18 @@
-/** The shapes of the gateway's /v1 answers that the console reads. */
+/**
+ * The shapes of the gateway's /v1 answers that the console reads: aliases of the types generated from
+ * the OpenAPI document (api-types.ts, `npm run openapi:types`), so they cannot drift from the API. Only
+ * what is the console's own (its filter form, the role check) is written here.
+ */
+import type { components } from './api-types';
 
-export const STATUSES = ['queued', 'retrying', 'sent', 'failed', 'exhausted', 'uncertain'] as const;
-export type Status = (typeof STATUSES)[number];
+type Schemas = components['schemas'];
 
-export type Role = 'partner' | 'auditor' | 'operator' | 'admin';
+export const STATUSES = ['queued', 'retrying', 'sent', 'failed', 'exhausted', 'uncertain'] as const satisfies readonly Schemas['EventSummary']['status'][];
+export type Status = Schemas['EventSummary']['status'];
 
-export interface Identity {
-  name: string;
-  role: Role;
-}
+export type Role = Schemas['WhoAmI']['role'];
+
+export type Identity = Pick<Schemas['WhoAmI'], 'name' | 'role'>;
 
 export const canOperate = (role: Role) => role === 'operator' || role === 'admin';
 
@@ -38,133 +42,23 @@ export const EMPTY_FILTERS: Filters = {
   error_code: '',
 };
 
-export interface EventSummary {
-  id: string;
-  position: number;
-  partner_id: string;
-  partner_name: string;
-  account_id: string;
-  business_event: string;
-  name: string | null;
-  status: Status;
-  attempts: number;
-  received_at: string;
-  request_id: string;
-  idempotency_key: string | null;
-  last_error: string | null;
-}
+export type EventSummary = Schemas['EventSummary'];
+export type EventPage = Schemas['EventPage'];
+export type StatusCounts = Schemas['StatusCounts'];
+export type ReceivedEntry = Schemas['ReceivedEntry'];
+export type AttemptEntry = Schemas['AttemptEntry'];
+export type ReplayEntry = Schemas['ReplayRequestedEntry'];
+export type EventDetail = Schemas['EventDetail'];
+export type TimelineEntry = EventDetail['timeline'][number];
+export type LogProblem = NonNullable<Schemas['VerificationReport']['first_problem']>;
 
-export interface EventPage {
-  data: EventSummary[];
-  next_cursor: string | null;
-}
+/** A verification just run (GET /v1/audit/verify) or the latest recorded one, which also says who ran it. */
+export type Verification = Omit<Schemas['RecordedVerification'], 'verified_by'> & Partial<Pick<Schemas['RecordedVerification'], 'verified_by'>>;
 
-export interface StatusCounts {
-  counts: Record<Status, number>;
-  total: number;
-}
+export type AccountOverview = Schemas['AccountOverview'];
+export type ReplayPreview = Schemas['ReplayPreview'];
+export type ReplayStarted = Schemas['ReplayStarted'];
+export type ReplayProgress = Schemas['ReplayProgress'];
 
-export interface ReceivedEntry {
-  type: 'received';
-  at: string;
-  request_id: string;
-  partner: string;
-}
-
-export interface AttemptEntry {
-  type: 'attempt';
-  at: string;
-  attempt_number: number;
-  trigger: string;
-  outcome: string;
-  resulting_status: string;
-  http_status: number | null;
-  clevertap_status: string | null;
-  targets: number | null;
-  error: string | null;
-  error_code: string | null;
-  latency_ms: number | null;
-  next_attempt_at: string | null;
-  replay_id: string | null;
-}
-
-export interface ReplayEntry {
-  type: 'replay_requested';
-  at: string;
-  replay_id: string;
-  requested_by: string;
-  reason: string;
-  force_resend: boolean;
-  include_uncertain: boolean;
-}
-
-export type TimelineEntry = ReceivedEntry | AttemptEntry | ReplayEntry;
-
-export interface EventDetail extends EventSummary {
-  payload: Record<string, unknown>;
-  payload_sha256?: string;
-  /** The event's leaf in the audit log's Merkle tree; null until sealed. */
-  leaf: { index: number; hash: string } | null;
-  timeline: TimelineEntry[];
-}
-
-export interface LogProblem {
-  /** Leaf index in the audit log's tree; null for a row missing from the tree or a checkpoint. */
-  index: number | null;
-  kind: string;
-  ref: number;
-  problem: string;
-  detail: string;
-}
-
-export interface Verification {
-  ok: boolean;
-  entries_checked: number;
-  checkpoints_checked: number;
-  signatures_checked?: boolean | null;
-  head: { size: number; root: string };
-  first_problem: LogProblem | null;
-  verified_at: string;
-  verified_by?: string;
-}
-
-export interface AccountOverview {
-  account_id: string;
-  circuit: string;
-  reason: string | null;
-  open_until: string | null;
-  in_flight: number;
-  limit: number;
-  queue_depth: number;
-  oldest_queued_age_seconds: number | null;
-}
-
-export interface ReplayPreview {
-  dry_run: true;
-  matched: number;
-  will_queue: number;
-  already_pending: number;
-  skipped_uncertain: number;
-  skipped_sent: number;
-  sample: EventSummary[];
-}
-
-export interface ReplayStarted {
-  dry_run: false;
-  id: string;
-  matched: number;
-  queued: number;
-  status_url: string;
-}
-
-export interface ReplayProgress {
-  id: string;
-  requested_by: string;
-  reason: string;
-  matched: number;
-  queued: number;
-  sent: number;
-  failed: number;
-  pending: number;
-  done: boolean;
-}
+/** The body of every /v1 error (RFC 9457). */
+export type Problem = Schemas['Problem'];

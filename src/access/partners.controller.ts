@@ -11,33 +11,9 @@ import { strictValidation } from '../common/query-validation.pipe.js';
 import { AllowRoles, ApiAuthGuard } from './api-auth.guard.js';
 import { KeyAuthenticator } from './key-authenticator.js';
 import { type PartnerSettings, PartnersRepository, type PartnerSummary } from './partners.repository.js';
-import { ROLES, type Role } from './principal.js';
-
-class CreatePartnerBody {
-  @IsString() @IsNotEmpty() @MaxLength(200)
-  name: string;
-
-  @IsOptional() @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
-  role?: Role;
-
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @IsNotEmpty({ each: true })
-  accounts?: string[];
-}
-
-/** Present and null: back to the gateway's default. Absent: unchanged. */
-class PartnerSettingsBody {
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsInt() @Min(1) @Max(100)
-  weight?: number | null;
-
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsNumber() @Min(0.01) @Max(100_000)
-  rate_limit_per_second?: number | null;
-
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsInt() @Min(1) @Max(1_000_000)
-  rate_limit_burst?: number | null;
-
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsInt() @Min(0) @Max(1_000_000_000)
-  max_backlog?: number | null;
-}
+import { CreatePartnerBody, PartnerSettingsBody } from './partner-dto.js';
+import { ApiIdempotencyKey, ApiJsonResponse, ApiProblems, ApiV1Controller, ApiV1Operation, HEADERS, invalidRequest, notFound, POST_PROBLEMS, PROBLEMS } from '../openapi/api-docs.js';
+import { CREATED_PARTNER_EXAMPLE, CreatedPartnerView, PARTNER_EXAMPLE, PARTNER_KEY_EXAMPLE, PARTNER_SETTINGS_EXAMPLE, PartnerKeyView, PartnerListView, PartnerSettingsView, PartnerView as PartnerViewDoc, REVOKED_PARTNER_EXAMPLE, RevokedPartnerView } from './partner-views.js';
 
 const settingsView = (id: string, settings: PartnerSettings) => ({
   id,
@@ -64,6 +40,8 @@ const noSuchPartner = () => new GatewayError('not_found', 404, 'No such active p
 @Controller('v1/partners')
 @UseGuards(ApiAuthGuard)
 @AllowRoles('admin')
+@ApiV1Controller('partners')
+@ApiProblems(PROBLEMS.unauthenticated, PROBLEMS.forbidden, PROBLEMS.databaseUnavailable)
 export class PartnersController {
   private readonly scrub: (text: string) => string;
 
@@ -77,6 +55,10 @@ export class PartnersController {
 
   @Post()
   @ShownOnce('key')
+  @ApiV1Operation({ id: 'createPartner', summary: 'Create a partner and its first key', roles: ['admin'], description: 'The key is in this answer only; the gateway keeps its hash.' })
+  @ApiIdempotencyKey()
+  @ApiJsonResponse(201, CreatedPartnerView, { description: 'Created', example: CREATED_PARTNER_EXAMPLE, headers: { Location: HEADERS.location, 'Idempotent-Replayed': HEADERS.idempotentReplayed } })
+  @ApiProblems(invalidRequest('accounts', 'a partner needs at least one CleverTap account in "accounts"'), ...POST_PROBLEMS)
   async create(@Body(strictValidation) body: CreatePartnerBody, @Res({ passthrough: true }) reply: FastifyReply) {
     const role = body.role ?? 'partner';
     const accounts = body.accounts ?? [];
@@ -91,6 +73,8 @@ export class PartnersController {
 
   /** Each partner with its dispatch weight and ingress limits (null: the configured default). */
   @Get()
+  @ApiV1Operation({ id: 'listPartners', summary: 'List partners', roles: ['admin'] })
+  @ApiJsonResponse(200, PartnerListView, { description: 'Every partner, with the prefixes of its active keys', example: { data: [PARTNER_EXAMPLE] } })
   async list(): Promise<{ data: PartnerView[] }> {
     const [partners, settings] = await Promise.all([this.partners.list(), this.partners.allSettings()]);
     return { data: partners.map((partner) => withSettings(partner, settings)) };
@@ -98,6 +82,9 @@ export class PartnersController {
 
   /** The partner as listed, revoked or not; never its keys, only their prefixes. */
   @Get(':id')
+  @ApiV1Operation({ id: 'getPartner', summary: 'One partner', roles: ['admin'], description: 'The partner as in the list, revoked or not, without keys.' })
+  @ApiJsonResponse(200, PartnerViewDoc, { description: 'The partner', example: PARTNER_EXAMPLE })
+  @ApiProblems(notFound('No such partner'))
   async get(@Param('id') id: string): Promise<PartnerView> {
     const partner = isUuid(id) ? await this.partners.get(id) : undefined;
     if (!partner) throw new GatewayError('not_found', 404, 'No such partner');
@@ -107,6 +94,10 @@ export class PartnersController {
   /** A second key for the partner, so it can rotate without downtime; revoke the partner to cut all keys. */
   @Post(':id/keys')
   @ShownOnce('key')
+  @ApiV1Operation({ id: 'addPartnerKey', summary: 'Add a key to a partner (rotation)', roles: ['admin'], description: 'The partner keeps its other keys until it is revoked; the new key is in this answer only.' })
+  @ApiIdempotencyKey()
+  @ApiJsonResponse(201, PartnerKeyView, { description: 'The new key', example: PARTNER_KEY_EXAMPLE, headers: { Location: HEADERS.location, 'Idempotent-Replayed': HEADERS.idempotentReplayed } })
+  @ApiProblems(notFound('No such active partner'), ...POST_PROBLEMS)
   async addKey(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const key = isUuid(id) ? await this.partners.addKey(id) : undefined;
     if (!key) throw noSuchPartner();
@@ -116,6 +107,9 @@ export class PartnersController {
 
   /** Dispatch weight and ingress limits; they apply to every gateway process within about a second. */
   @Patch(':id')
+  @ApiV1Operation({ id: 'updatePartnerSettings', summary: "Set a partner's dispatch weight and ingress limits", roles: ['admin'], description: 'They apply to every gateway process within about a second.' })
+  @ApiJsonResponse(200, PartnerSettingsView, { description: 'The settings now in force', example: PARTNER_SETTINGS_EXAMPLE })
+  @ApiProblems(invalidRequest('weight', 'weight must not be greater than 100'), notFound('No such active partner'), PROBLEMS.invalidBody, PROBLEMS.payloadTooLarge, PROBLEMS.unsupportedMediaType)
   async updateSettings(@Param('id') id: string, @Body(strictValidation) body: PartnerSettingsBody) {
     const patch: Partial<PartnerSettings> = {};
     if (body.weight !== undefined) patch.weight = body.weight;
@@ -129,6 +123,10 @@ export class PartnersController {
 
   @Post(':id/revoke')
   @HttpCode(200)
+  @ApiV1Operation({ id: 'revokePartner', summary: 'Revoke a partner and all its keys', roles: ['admin'], description: 'At once on every gateway process.' })
+  @ApiIdempotencyKey()
+  @ApiJsonResponse(200, RevokedPartnerView, { description: 'Revoked', example: REVOKED_PARTNER_EXAMPLE, headers: { 'Idempotent-Replayed': HEADERS.idempotentReplayed } })
+  @ApiProblems(notFound('No such active partner'), PROBLEMS.invalidIdempotencyKey, PROBLEMS.idempotencyInProgress, PROBLEMS.idempotencyReused)
   async revoke(@Param('id') id: string) {
     if (!isUuid(id) || !(await this.partners.revoke(id))) throw noSuchPartner();
     this.keys.forgetAll(); // other processes hear the NOTIFY; this one must not wait for it

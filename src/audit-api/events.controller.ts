@@ -12,8 +12,12 @@ import type { Principal } from '../access/principal.js';
 import { EventAuditRepository, type EventPage } from './event-audit.repository.js';
 import { exportEvents, failedMidStream } from './event-export.js';
 import { IsIn, IsOptional } from 'class-validator';
+import { ApiExtraModels, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ANY_ROLE, ApiJsonResponse, ApiProblems, ApiV1Controller, ApiV1Operation, HEADERS, invalidRequest, notFound as notFoundProblem, PROBLEMS } from '../openapi/api-docs.js';
+import { EVENT_DETAIL_EXAMPLE, EVENT_SUMMARY_EXAMPLE, EventDetailView, EventPageView, StatusCountsView, TIMELINE_MODELS } from './event-views.js';
 
 class ExportQuery extends EventFilter {
+  @ApiPropertyOptional({ enum: ['ndjson', 'csv'], default: 'ndjson', description: 'NDJSON (one event per line, then a signed trailer) or CSV' })
   @IsOptional() @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
   format?: 'ndjson' | 'csv';
 }
@@ -25,6 +29,7 @@ const notFound = () => new GatewayError('not_found', 404, 'No such event');
 
 @Controller('v1/events')
 @UseGuards(ApiAuthGuard)
+@ApiV1Controller('audit')
 export class EventsController {
   private readonly logger = new Logger('Export');
 
@@ -35,16 +40,33 @@ export class EventsController {
   ) {}
 
   @Get()
+  @ApiV1Operation({ id: 'listEvents', summary: 'List events, newest first', roles: ANY_ROLE, description: 'Filtered and paged by log position: new events never shift the pages being walked.' })
+  @ApiJsonResponse(200, EventPageView, { description: 'A page of events', example: { data: [EVENT_SUMMARY_EXAMPLE], next_cursor: 'MTA0MQ' }, headers: { Link: HEADERS.link } })
+  @ApiProblems(invalidRequest('limit', 'limit must be an integer from 1 to 500'), PROBLEMS.invalidCursor, PROBLEMS.unauthenticated, PROBLEMS.databaseUnavailable)
   list(@Req() request: AuthenticatedRequest, @Query(strictValidation) query: EventListQuery): Promise<EventPage> {
     return this.events.list(query, visibleTo(request.principal));
   }
 
   @Get('counts')
+  @ApiV1Operation({ id: 'countEvents', summary: 'Count events by status', roles: ANY_ROLE, description: 'How many events match the filters in each status (the status filter itself is ignored).' })
+  @ApiJsonResponse(200, StatusCountsView, { description: 'Counts per status', example: { counts: { queued: 3, retrying: 1, sent: 1200, failed: 4, exhausted: 0, uncertain: 1 }, total: 1209 } })
+  @ApiProblems(invalidRequest('status', 'status must be one of queued, retrying, sent, failed, exhausted, uncertain'), PROBLEMS.unauthenticated, PROBLEMS.databaseUnavailable)
   counts(@Req() request: AuthenticatedRequest, @Query(strictValidation) filter: EventFilter) {
     return this.events.countByStatus(filter, visibleTo(request.principal));
   }
 
   @Get('export')
+  @ApiV1Operation({ id: 'exportEvents', summary: 'Export events as a file', roles: ANY_ROLE, description: 'Streamed, any size; NDJSON ends with a trailer line signed by the audit key (when configured). A failure midway ends the file with an error line.' })
+  @ApiResponse({
+    status: 200,
+    description: 'The file (Content-Disposition: attachment)',
+    headers: { 'X-Request-Id': HEADERS.requestId, 'Content-Disposition': { description: 'attachment; filename="bulletin-events.<format>"', schema: { type: 'string' } } },
+    content: {
+      'application/x-ndjson': { schema: { type: 'string' }, example: `${JSON.stringify(EVENT_SUMMARY_EXAMPLE)}\n` },
+      'text/csv': { schema: { type: 'string' }, example: 'id,position,partner_id,partner_name,account_id,business_event,name,status,attempts,received_at,request_id,idempotency_key,last_error\n' },
+    },
+  })
+  @ApiProblems(invalidRequest('format', 'format must be ndjson or csv'), PROBLEMS.unauthenticated, PROBLEMS.databaseUnavailable)
   async export(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Query(strictValidation) query: ExportQuery) {
     const { format = 'ndjson', ...filter } = query;
     // Streamed straight to the socket, with backpressure; the rows never sit in memory together.
@@ -76,6 +98,10 @@ export class EventsController {
   }
 
   @Get(':id')
+  @ApiV1Operation({ id: 'getEvent', summary: 'One event with its payload and timeline', roles: ANY_ROLE })
+  @ApiJsonResponse(200, EventDetailView, { description: 'The event', example: EVENT_DETAIL_EXAMPLE })
+  @ApiExtraModels(...TIMELINE_MODELS)
+  @ApiProblems(notFoundProblem('No such event'), PROBLEMS.unauthenticated, PROBLEMS.databaseUnavailable)
   async get(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<Record<string, unknown>> {
     const event = await this.events.findWithTimeline(id, visibleTo(request.principal));
     if (!event) throw notFound();

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, notFound } from '../openapi/api-docs.js';
 import type { FastifyReply } from 'fastify';
 import { createReadStream } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -35,12 +36,13 @@ export class ConsoleController {
 
   @Get()
   @ApiOperation({
+    operationId: 'getConsole',
     summary: 'The audit console (web page)',
     description: 'Sign in with an auditor, operator or admin key; the page calls the /v1 API with it in the Authorization header.',
   })
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'The console\'s page', content: { 'text/html': { schema: { type: 'string' } } } })
-  @ApiNotFoundResponse({ description: 'The console is not built (npm run build)' })
+  @ApiProblems({ status: 404, description: 'The console is not built (npm run build)', examples: { notBuilt: { code: 'console_not_built', detail: 'The audit console is not built: run npm run build' } } })
   index(@Res() reply: FastifyReply): void {
     const file = this.assets.indexFile;
     if (!file) throw new GatewayError('console_not_built', 404, 'The audit console is not built: run npm run build');
@@ -57,11 +59,11 @@ export class ConsoleController {
 
   /** Content-hashed names (console/build.mjs), so they can be cached for good. */
   @Get('assets/:name')
-  @ApiOperation({ summary: 'A script, stylesheet or source map of the console' })
+  @ApiOperation({ operationId: 'getConsoleAsset', summary: 'A script, stylesheet or source map of the console' })
   @ApiParam({ name: 'name', description: 'a content-hashed file name from the console\'s page', example: 'app-R4FLS7X6.js' })
   @ApiProduces('text/javascript', 'text/css', 'application/json')
   @ApiOkResponse({ description: 'The file, cacheable for a year (its name changes with its content)' })
-  @ApiNotFoundResponse({ description: 'No such asset' })
+  @ApiProblems(notFound('No such console asset'))
   asset(@Param('name') name: string, @Res() reply: FastifyReply): void {
     const file = this.assets.asset(name);
     if (!file) throw new GatewayError('not_found', 404, 'No such console asset');

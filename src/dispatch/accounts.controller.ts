@@ -4,6 +4,8 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import { AllowRoles, ApiAuthGuard } from '../access/api-auth.guard.js';
 import { AccountCircuit } from './account-circuit.js';
 import { DispatchQueue } from './dispatch-queue.js';
+import { ApiJsonResponse, ApiProblems, ApiV1Controller, ApiV1Operation, PROBLEMS } from '../openapi/api-docs.js';
+import { ACCOUNT_LIST_EXAMPLE, AccountListView } from './account-views.js';
 
 export interface AccountOverview {
   account_id: string;
@@ -20,6 +22,7 @@ export interface AccountOverview {
 @Controller('v1/accounts')
 @UseGuards(ApiAuthGuard)
 @AllowRoles('operator', 'admin')
+@ApiV1Controller('operations')
 export class AccountsController {
   constructor(
     private readonly queue: DispatchQueue,
@@ -28,6 +31,9 @@ export class AccountsController {
   ) {}
 
   @Get()
+  @ApiV1Operation({ id: 'listAccounts', summary: 'CleverTap accounts: circuits, slots and queues', roles: ['operator', 'admin'] })
+  @ApiJsonResponse(200, AccountListView, { description: 'Every configured account', example: ACCOUNT_LIST_EXAMPLE })
+  @ApiProblems(PROBLEMS.unauthenticated, PROBLEMS.forbidden, PROBLEMS.databaseUnavailable)
   async list(): Promise<{ data: AccountOverview[] }> {
     const circuits = new Map((await this.circuit.states()).map((state) => [state.accountId, state]));
     const queues = await this.queue.backlogs();

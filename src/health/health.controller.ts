@@ -6,6 +6,7 @@ import { AccountsIndicator } from './accounts.indicator.js';
 import { AuditLogIndicator } from './audit-log.indicator.js';
 import { DatabaseIndicator } from './database.indicator.js';
 import { DispatcherIndicator } from './dispatcher.indicator.js';
+import { ApiProblems, PROBLEMS } from '../openapi/api-docs.js';
 import { READY_DEGRADED_EXAMPLE, READY_DOWN_EXAMPLE, READY_OK_EXAMPLE } from './health.examples.js';
 
 /** Short, so a probe learns about a hung database well within its own timeout. */
@@ -25,8 +26,9 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Liveness: the process answers', description: 'Does not touch the database, so an outage there does not get the process restarted.' })
+  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the process answers', description: 'Does not touch the database, so an outage there does not get the process restarted.' })
   @ApiOkResponse({ description: 'The process is alive', schema: { example: { status: 'ok', info: { process: { status: 'up', pid: 1, uptime_seconds: 42 } }, error: {}, details: {} } } })
+  @ApiProblems(PROBLEMS.unreadableRequest)
   live(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.indicator.check('process').up({ pid: process.pid, uptime_seconds: Math.round(process.uptime()) }),
@@ -36,6 +38,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({
+    operationId: 'getReadiness',
     summary: 'Readiness: database, migrations, dispatcher, CleverTap accounts',
     description:
       '503 when the database does not answer within 1 s, a migration is pending, the dispatcher is not running or the ' +
@@ -45,6 +48,7 @@ export class HealthController {
   })
   @ApiOkResponse({ description: 'Ready (status ok) or ready with troubled accounts (status degraded)', content: { 'application/json': { examples: { ok: { value: READY_OK_EXAMPLE }, degraded: { value: READY_DEGRADED_EXAMPLE } } } } })
   @ApiServiceUnavailableResponse({ description: 'Not ready', content: { 'application/json': { example: READY_DOWN_EXAMPLE } } })
+  @ApiProblems(PROBLEMS.unreadableRequest)
   async ready(@Res({ passthrough: true }) response: FastifyReply): Promise<HealthCheckResult> {
     try {
       return await this.health.check([

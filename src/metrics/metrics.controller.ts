@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply } from 'fastify';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { MetricsCollector } from './metrics-collector.js';
+import { ApiProblems, PROBLEMS } from '../openapi/api-docs.js';
 
 const EXAMPLE = `# HELP bulletin_gateway_events_accepted_total Events appended to the log (idempotent replays are not counted again)
 # TYPE bulletin_gateway_events_accepted_total counter
@@ -22,9 +23,10 @@ export class MetricsController {
 
   @Get('metrics')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics', description: 'Text exposition format. Not authenticated: keep it on the internal network.' })
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics', description: 'Text exposition format. Not authenticated: keep it on the internal network.' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'The metrics of this gateway process', content: { 'text/plain': { schema: { type: 'string' }, example: EXAMPLE } } })
+  @ApiProblems(PROBLEMS.unreadableRequest)
   async scrape(@Res({ passthrough: true }) response: FastifyReply): Promise<string> {
     await this.collector.collect();
     response.type(this.metrics.contentType);

@@ -1,4 +1,4 @@
-import type { OperationObject, SchemaObject, SecurityRequirementObject } from '@nestjs/swagger';
+import type { OperationObject, ReferenceObject, SchemaObject, SecurityRequirementObject } from '@nestjs/swagger';
 
 const EVENT_ID = '0b8f3c5e-6a1d-4c2e-9f7a-2d4b6e8f0a1c';
 
@@ -52,9 +52,10 @@ const ACCEPTED_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['status', 'event_id'],
   properties: {
-    status: { type: 'string', enum: ['success', 'queued', 'uncertain'] },
+    status: { type: 'string', enum: ['success', 'queued', 'uncertain', 'fail', 'partial'], description: "The gateway's (queued, uncertain) or CleverTap's (success, fail, partial)" },
     targets: { type: 'integer', description: 'Bulletins sent for the business event (status success)' },
     error: { type: 'string' },
+    code: { type: 'integer', description: "CleverTap's code, relayed with status fail or partial" },
     event_id: { type: 'string', format: 'uuid' },
     receipt: {
       type: 'string',
@@ -65,28 +66,15 @@ const ACCEPTED_SCHEMA: SchemaObject = {
   },
 };
 
-/** The /v1 error shape (application/problem+json), for the audit and operations routes. */
-export const PROBLEM_SCHEMA: SchemaObject = {
-  type: 'object',
-  required: ['type', 'title', 'status', 'code', 'request_id'],
-  properties: {
-    type: { type: 'string', example: 'urn:bulletin-gateway:error:not_found' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    code: { type: 'string' },
-    request_id: { type: 'string' },
-  },
-};
-
 const fail = (error: string, code: number, eventId?: string) => ({ status: 'fail', error, code, ...(eventId ? { event_id: EVENT_ID } : {}) });
 
-function errors(description: string, examples: Record<string, { summary: string; value: unknown }>) {
-  return { description, content: { 'application/json': { schema: CLEVERTAP_ERROR_SCHEMA, examples } } };
-}
-
-const REQUEST_ID_HEADER = { description: 'Correlation id: the one sent, or a new one. Quote it when reporting a problem.', schema: { type: 'string' } };
-
-export function ingestOperation(security: SecurityRequirementObject[]): OperationObject {
+export function ingestOperation(security: SecurityRequirementObject[], headers: { requestId: ReferenceObject; wwwAuthenticate: ReferenceObject; retryAfter: ReferenceObject; idempotentReplayed: ReferenceObject }): OperationObject {
+  const REQUEST_ID_HEADER = headers.requestId;
+  const errors = (description: string, examples: Record<string, { summary: string; value: unknown }>, extra: Record<string, ReferenceObject> = {}) => ({
+    description,
+    headers: { 'X-Request-Id': REQUEST_ID_HEADER, ...extra },
+    content: { 'application/json': { schema: CLEVERTAP_ERROR_SCHEMA, examples } },
+  });
   return {
     tags: ['ingest'],
     summary: 'Raise a bulletin (drop-in for CleverTap)',
@@ -110,7 +98,7 @@ export function ingestOperation(security: SecurityRequirementObject[]): Operatio
     responses: {
       '200': {
         description: "CleverTap's answer, relayed (HTTP 200 with status fail/partial is relayed as CleverTap gave it)",
-        headers: { 'X-Request-Id': REQUEST_ID_HEADER, 'Idempotent-Replayed': { description: '`true` when this is the stored outcome of an earlier request with the same Idempotency-Key', schema: { type: 'string' } } },
+        headers: { 'X-Request-Id': REQUEST_ID_HEADER, 'Idempotent-Replayed': headers.idempotentReplayed },
         content: {
           'application/json': {
             schema: ACCEPTED_SCHEMA,
@@ -150,7 +138,7 @@ export function ingestOperation(security: SecurityRequirementObject[]): Operatio
       }),
       '401': errors('No valid gateway key, or no account id', {
         invalidCredentials: { summary: 'Unknown or revoked key', value: fail('Invalid Credentials: send your gateway key in X-CleverTap-Passcode', 401) },
-      }),
+      }, { 'WWW-Authenticate': headers.wwwAuthenticate }),
       '403': errors('The key may not use this account', {
         forbidden: { summary: 'Account not bound to this key', value: fail('This gateway key may not raise bulletins on account ACCOUNT_ID', 403) },
       }),
@@ -165,6 +153,14 @@ export function ingestOperation(security: SecurityRequirementObject[]): Operatio
       '422': errors('Idempotency-Key reused with another body', {
         reused: { summary: 'Use a new key for a new bulletin', value: fail('This Idempotency-Key was already used with a different request body; use a new key for a new bulletin', 422) },
       }),
+      '429': errors(
+        'Over the partner\'s rate limit or backlog quota (set by an operator): nothing was logged. `RateLimit-Policy` and `RateLimit` (IETF draft) describe the limit.',
+        {
+          rateLimited: { summary: 'Over the rate limit', value: fail('Too many requests: this partner is over its rate limit', 429) },
+          backlogQuota: { summary: 'Over the backlog quota', value: fail('Too many events waiting: this partner is over its quota of queued events', 429) },
+        },
+        { 'Retry-After': headers.retryAfter },
+      ),
       '502': errors('CleverTap could not be reached through the whole retry schedule', {
         exhausted: { summary: 'Exhausted (an operator can replay it)', value: fail('CleverTap could not be reached after 11 attempts', 502, EVENT_ID) },
       }),
@@ -173,7 +169,7 @@ export function ingestOperation(security: SecurityRequirementObject[]): Operatio
           summary: 'Retry-After: 5',
           value: fail('The gateway cannot reach its database, so the event was not accepted. Retry later (with an Idempotency-Key a retry is always safe).', 503),
         },
-      }),
+      }, { 'Retry-After': headers.retryAfter }),
     },
   };
 }

@@ -38,6 +38,33 @@ describe('the OpenAPI document and Swagger UI', () => {
     expect(Object.keys(document.components.securitySchemes)).toEqual(expect.arrayContaining(['gatewayKey', 'bearer']));
   });
 
+  it('declares on every /v1 operation its summary, bearer security with roles, problem+json errors, and Idempotency-Key on POSTs', () => {
+    const v1 = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item as Record<string, any>).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, method, operation })),
+    ).filter(({ name }) => name.includes(' /v1/'));
+    expect(v1.length).toBeGreaterThanOrEqual(20);
+    for (const { name, method, operation } of v1) {
+      expect({ name, summary: typeof operation.summary, security: operation.security }).toEqual({ name, summary: 'string', security: [{ bearer: [] }] });
+      expect({ name, roles: /\*\*Roles:\*\*/.test(operation.description) }).toEqual({ name, roles: true });
+      for (const [status, response] of Object.entries<any>(operation.responses))
+        if (Number(status) >= 400)
+          expect({ name, status, content: response.content }).toEqual({ name, status, content: { 'application/problem+json': expect.objectContaining({ schema: { $ref: '#/components/schemas/Problem' } }) } });
+      expect({ name, unauthenticated: operation.responses['401'].headers['WWW-Authenticate'] }).toEqual({ name, unauthenticated: expect.anything() });
+      if (method === 'post') expect({ name, idempotency: operation.parameters.some((p: { name: string }) => p.name === 'Idempotency-Key') }).toEqual({ name, idempotency: true });
+    }
+    expect(document.components.securitySchemes.bearer).not.toHaveProperty('bearerFormat');
+    expect(document.info.license).toEqual({ name: 'Apache-2.0', url: expect.stringContaining('apache.org') });
+    expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
+  });
+
+  it('publishes the error-code catalogue: every code as a Problem type, with its status and meaning', () => {
+    const problem = document.components.schemas.Problem;
+    expect(problem.required).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'code', 'request_id']));
+    expect(problem.properties.code.enum).toEqual(expect.arrayContaining(['invalid_request', 'not_found', 'method_not_allowed', 'idempotency_key_reused', 'internal_error']));
+    expect(problem.properties.type.enum).toEqual(problem.properties.code.enum.map((code: string) => `urn:bulletin-gateway:error:${code}`));
+    for (const code of problem.properties.code.enum) expect(problem.description).toContain(`| \`${code}\` |`);
+  });
+
   it('documents health and metrics', () => {
     expect(document.paths['/health/live'].get.responses['200']).toBeDefined();
     expect(document.paths['/health/ready'].get.responses).toHaveProperty('503');

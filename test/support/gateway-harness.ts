@@ -11,6 +11,7 @@ import { CleverTapSimulator } from '../../src/simulator/clevertap-simulator.js';
 import type { SimulatorOptions } from '../../src/simulator/simulator-config.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { waitFor } from './wait-for.js';
+import { contractOf, type Mismatch, watchAnswers } from './openapi-contract.js';
 
 export const ACCOUNT_ID = 'sim-account';
 export const UPSTREAM_PASSCODE = 'real-clevertap-passcode-of-the-account';
@@ -56,6 +57,9 @@ export interface GatewayHarness {
    * that had some: "nothing was sent after N more polls" instead of "after so many seconds".
    */
   morePolls(count: number, result?: 'ok' | 'failed'): Promise<void>;
+  /** Every /v1 answer that did not match the OpenAPI document: they fail the test file at close. */
+  contract: { unexpected: Mismatch[] };
+  /** Stops the gateway; throws when a /v1 answer did not match the OpenAPI document, listing them. */
   close(): Promise<void>;
 }
 
@@ -83,6 +87,8 @@ export async function startGateway(
   });
   const logs = new CapturedLogs();
   const app = await createGatewayApp(config, database.url, createLogger(config.logLevel, logs));
+  const contract = { unexpected: [] as Mismatch[] };
+  watchAnswers(app.getHttpServer(), contractOf(app), (mismatch) => contract.unexpected.push(mismatch));
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const polls = async (result: 'ok' | 'failed' = 'ok') => {
     const counter = app.get(GatewayMetrics).registry.getSingleMetric('bulletin_gateway_dispatch_polls_total')!;
@@ -116,11 +122,17 @@ export async function startGateway(
       const target = (await polls(result)) + count;
       await waitFor(async () => (await polls(result)) >= target, 30_000, `${count} more dispatcher polls (${result})`);
     },
+    contract,
     close: async () => {
       await app.close();
       await pool.end();
       await simulator.stop();
       if (!options.database) await database.drop();
+      if (contract.unexpected.length > 0)
+        throw new Error(
+          `${contract.unexpected.length} /v1 answer(s) do not match the OpenAPI document (fix the answer or its decorators):\n` +
+            contract.unexpected.map((m) => `- ${m.operation} -> ${m.status} (${m.url}): ${m.kind}: ${m.message}`).join('\n'),
+        );
     },
   };
 }
