@@ -152,8 +152,10 @@ export interface paths {
         /**
          * Backlog of each configured account by partner and lane
          * @description Events queued or retrying, in flight (started, any gateway process), and the age of the oldest, per partner and lane (live, retry, replay).
+         *
+         *     **Roles:** operator, admin.
          */
-        get: operations["AccountOperationsController_backlog"];
+        get: operations["getBacklog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -171,9 +173,11 @@ export interface paths {
         };
         /**
          * Wait from acceptance to first attempt, in 60 buckets over a recent window
-         * @description `window`: 15m, 1h, 6h, 24h (default 1h); `account`: one configured account (default: all). Each bucket summarises at most 2000 first attempts (`sampled` says when it had more).
+         * @description Each bucket summarises at most 2000 first attempts (`sampled` says when it had more).
+         *
+         *     **Roles:** operator, admin.
          */
-        get: operations["AccountOperationsController_wait"];
+        get: operations["getWait"];
         put?: never;
         post?: never;
         delete?: never;
@@ -606,6 +610,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A configured account's backlog, by partner and lane */
+        AccountBacklog: {
+            account_id: string;
+            in_flight: number;
+            /** @description One line per partner and lane with events waiting; empty when nothing waits */
+            lines: components["schemas"]["BacklogLine"][];
+            queued: number;
+            retrying: number;
+        };
         /** @description Every configured CleverTap account */
         AccountList: {
             data: components["schemas"]["AccountOverview"][];
@@ -666,6 +679,29 @@ export interface components {
              */
             type: "attempt";
         };
+        /** @description One partner's events waiting in one lane of an account */
+        BacklogLine: {
+            /** @description Started by any gateway process and not yet recorded */
+            in_flight: number;
+            /**
+             * @description live: first attempts; retry: after a failed attempt; replay: re-queued by a replay
+             * @enum {string}
+             */
+            lane: "live" | "retry" | "replay";
+            /** @description Age of the oldest waiting event */
+            oldest_age_seconds: number;
+            /** Format: uuid */
+            partner_id: string;
+            partner_name: string;
+            /** @description Waiting for their first attempt in this lane */
+            queued: number;
+            /** @description Waiting for a retry */
+            retrying: number;
+        };
+        /** @description Every configured account */
+        BacklogList: {
+            data: components["schemas"]["AccountBacklog"][];
+        };
         /** @description RFC 9162 consistency proof between two tree sizes */
         ConsistencyProof: {
             from: number;
@@ -701,8 +737,8 @@ export interface components {
             accounts: string[];
             /** Format: uuid */
             id: string;
-            /** @description The gateway key: shown only in this answer */
-            key: string;
+            /** @description The gateway key: shown only in this answer. Absent when the answer is replayed for a repeated Idempotency-Key (`Idempotent-Replayed: true`): the gateway never stores a key */
+            key?: string;
             name: string;
             /** @enum {string} */
             role: "partner" | "auditor" | "operator" | "admin";
@@ -882,8 +918,8 @@ export interface components {
              * @description The partner's id
              */
             id: string;
-            /** @description The new key: shown only in this answer */
-            key: string;
+            /** @description The new key: shown only in this answer. Absent when the answer is replayed for a repeated Idempotency-Key (`Idempotent-Replayed: true`): the gateway never stores a key */
+            key?: string;
         };
         /** @description Every partner, oldest first */
         PartnerList: {
@@ -1251,6 +1287,44 @@ export interface components {
             signatures_checked: boolean;
             /** Format: date-time */
             verified_at: string;
+        };
+        /** @description One bucket of the wait chart */
+        WaitBucket: {
+            /** @description First attempts summarised */
+            count: number;
+            max_ms: number | null;
+            p50_ms: number | null;
+            p95_ms: number | null;
+            /** @description true when there were more first attempts than sample_limit: the figures cover the earliest ones */
+            sampled: boolean;
+            /** Format: date-time */
+            start: string;
+        };
+        /** @description The wait from acceptance to first attempt over a recent window, in 60 buckets */
+        WaitSeries: {
+            /** @description The account asked for; null: all accounts */
+            account_id: string | null;
+            bucket_seconds: number;
+            buckets: components["schemas"]["WaitBucket"][];
+            /** Format: date-time */
+            from: string;
+            overall: components["schemas"]["WaitSummary"];
+            /** @description First attempts read per bucket at most */
+            sample_limit: number;
+            /** Format: date-time */
+            to: string;
+            /** @enum {string} */
+            window: "15m" | "1h" | "6h" | "24h";
+        };
+        /** @description The waits from acceptance to first attempt of some first attempts */
+        WaitSummary: {
+            /** @description First attempts summarised */
+            count: number;
+            max_ms: number | null;
+            p50_ms: number | null;
+            p95_ms: number | null;
+            /** @description true when there were more first attempts than sample_limit: the figures cover the earliest ones */
+            sampled: boolean;
         };
         /** @description Who the key belongs to */
         WhoAmI: {
@@ -1891,7 +1965,7 @@ export interface operations {
             };
         };
     };
-    AccountOperationsController_backlog: {
+    getBacklog: {
         parameters: {
             query?: never;
             header?: never;
@@ -1900,12 +1974,36 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{ "data": [{ "account_id", "queued", "retrying", "in_flight", "lines": [{ "partner_id", "partner_name", "lane", "queued", "retrying", "in_flight", "oldest_age_seconds" }] }] }` */
+            /** @description Every configured account */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BacklogList"];
+                };
+            };
+            /** @description No valid gateway key in `Authorization: Bearer` */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description A body that is not application/json */
             415: {
@@ -1917,9 +2015,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database does not answer: retry later */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AccountOperationsController_wait: {
+    getWait: {
         parameters: {
             query?: {
                 /** @description One configured CleverTap account (default: all) */
@@ -1933,16 +2042,61 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{ "account_id", "window", "from", "to", "bucket_seconds", "sample_limit", "overall": {...}, "buckets": [{ "start", "count", "p50_ms", "p95_ms", "max_ms", "sampled" }] }` */
+            /** @description The series */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WaitSeries"];
+                };
+            };
+            /** @description A parameter or body field is not valid; `errors` names each */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid gateway key in `Authorization: Bearer` */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description A body that is not application/json */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database does not answer: retry later */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };

@@ -30,7 +30,7 @@ export class PartnerListView {
 @ApiSchema({ name: 'CreatedPartner', description: 'The partner created, with its key: shown once, stored only as a hash' })
 export class CreatedPartnerView {
   @ApiProperty({ type: 'string', format: 'uuid' }) id: string;
-  @ApiProperty({ type: 'string', pattern: '^bgk_', description: 'The gateway key: shown only in this answer' }) key: string;
+  @ApiProperty({ type: 'string', pattern: '^bgk_', required: false, description: 'The gateway key: shown only in this answer. Absent when the answer is replayed for a repeated Idempotency-Key (`Idempotent-Replayed: true`): the gateway never stores a key' }) key?: string;
   @ApiProperty({ type: 'string' }) name: string;
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty({ type: 'array', items: { type: 'string' } }) accounts: string[];
@@ -39,7 +39,7 @@ export class CreatedPartnerView {
 @ApiSchema({ name: 'PartnerKey', description: 'A further key of a partner: shown once, stored only as a hash' })
 export class PartnerKeyView {
   @ApiProperty({ type: 'string', format: 'uuid', description: "The partner's id" }) id: string;
-  @ApiProperty({ type: 'string', pattern: '^bgk_', description: 'The new key: shown only in this answer' }) key: string;
+  @ApiProperty({ type: 'string', pattern: '^bgk_', required: false, description: 'The new key: shown only in this answer. Absent when the answer is replayed for a repeated Idempotency-Key (`Idempotent-Replayed: true`): the gateway never stores a key' }) key?: string;
 }
 
 @ApiSchema({ name: 'PartnerSettings', description: "A partner's dispatch weight and ingress limits; null is the gateway's default" })

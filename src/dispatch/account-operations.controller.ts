@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { GatewayError } from '../common/gateway.error.js';
+import { invalidField } from '../common/gateway.error.js';
 import { strictValidation } from '../common/query-validation.pipe.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { AllowRoles, ApiAuthGuard } from '../access/api-auth.guard.js';
+import { ApiJsonResponse, ApiProblems, ApiV1Controller, ApiV1Operation, invalidRequest, PROBLEMS } from '../openapi/api-docs.js';
+import { BACKLOG_EXAMPLE, BacklogListDoc, WAIT_EXAMPLE, WaitSeriesDoc } from './account-views.js';
 import { type BacklogLine, OperationsReadModel, type WaitBucket } from './operations-read-model.js';
 
 /** The windows the wait chart offers, each cut into WAIT_BUCKETS buckets. */
@@ -78,9 +80,8 @@ const bucketView = (bucket: Omit<WaitBucket, 'index'>) => ({
  * and the wait from acceptance to first attempt over a recent window. Both are read from Postgres, so
  * they are the whole fleet's and survive restarts.
  */
-@ApiTags('operations')
-@ApiBearerAuth('bearer')
 @Controller('v1/accounts')
+@ApiV1Controller('operations')
 @UseGuards(ApiAuthGuard)
 @AllowRoles('operator', 'admin')
 export class AccountOperationsController {
@@ -90,11 +91,14 @@ export class AccountOperationsController {
   ) {}
 
   @Get('backlog')
-  @ApiOperation({
+  @ApiV1Operation({
+    id: 'getBacklog',
     summary: 'Backlog of each configured account by partner and lane',
     description: 'Events queued or retrying, in flight (started, any gateway process), and the age of the oldest, per partner and lane (live, retry, replay).',
+    roles: ['operator', 'admin'],
   })
-  @ApiOkResponse({ description: '`{ "data": [{ "account_id", "queued", "retrying", "in_flight", "lines": [{ "partner_id", "partner_name", "lane", "queued", "retrying", "in_flight", "oldest_age_seconds" }] }] }`' })
+  @ApiJsonResponse(200, BacklogListDoc, { description: 'Every configured account', example: BACKLOG_EXAMPLE })
+  @ApiProblems(PROBLEMS.unauthenticated, PROBLEMS.forbidden, PROBLEMS.databaseUnavailable)
   async backlog(): Promise<{ data: AccountBacklogView[] }> {
     const ids = this.config.accounts.map((account) => account.id);
     const lines = await this.readModel.backlog(ids);
@@ -122,17 +126,18 @@ export class AccountOperationsController {
   }
 
   @Get('wait')
-  @ApiOperation({
+  @ApiV1Operation({
+    id: 'getWait',
     summary: 'Wait from acceptance to first attempt, in 60 buckets over a recent window',
-    description:
-      `\`window\`: ${Object.keys(WAIT_WINDOWS).join(', ')} (default 1h); \`account\`: one configured account (default: all). ` +
-      `Each bucket summarises at most ${WAIT_SAMPLE_LIMIT} first attempts (\`sampled\` says when it had more).`,
+    description: `Each bucket summarises at most ${WAIT_SAMPLE_LIMIT} first attempts (\`sampled\` says when it had more).`,
+    roles: ['operator', 'admin'],
   })
-  @ApiOkResponse({ description: '`{ "account_id", "window", "from", "to", "bucket_seconds", "sample_limit", "overall": {...}, "buckets": [{ "start", "count", "p50_ms", "p95_ms", "max_ms", "sampled" }] }`' })
+  @ApiJsonResponse(200, WaitSeriesDoc, { description: 'The series', example: WAIT_EXAMPLE })
+  @ApiProblems(invalidRequest('window', 'window must be one of 15m, 1h, 6h, 24h'), PROBLEMS.unauthenticated, PROBLEMS.forbidden, PROBLEMS.databaseUnavailable)
   async wait(@Query(strictValidation) query: WaitQuery): Promise<WaitView> {
     const window = query.window ?? '1h';
     if (query.account !== undefined && !this.config.accounts.some((account) => account.id === query.account))
-      throw new GatewayError('invalid_request', 400, 'account must be one of the configured CleverTap accounts');
+      throw invalidField('account', 'account must be one of the configured CleverTap accounts');
     const windowSeconds = WAIT_WINDOWS[window];
     const series = await this.readModel.waits({ windowSeconds, buckets: WAIT_BUCKETS, sampleLimit: WAIT_SAMPLE_LIMIT, accountId: query.account });
     const bucketSeconds = windowSeconds / WAIT_BUCKETS;
