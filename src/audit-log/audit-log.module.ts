@@ -13,6 +13,6 @@ import { VerificationLog } from './verification-log.js';
   imports: [AccessModule],
   controllers: [AuditController, EventProofController],
   providers: [TreeSealer, CheckpointSigner, LogVerifier, VerificationLog, LogProofs, ProjectionCheck],
-  exports: [LogVerifier, TreeSealer, CheckpointSigner, ProjectionCheck],
+  exports: [LogVerifier, TreeSealer, CheckpointSigner, ProjectionCheck, LogProofs],
 })
 export class AuditLogModule {}
