@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { eventConditions } from '../event-log/event-conditions.js';
 import type { EventFilter } from '../event-log/event-filter.dto.js';
 import { EVENT_SOURCE, SUMMARY_COLUMNS } from './event-audit.repository.js';
-import { recordOfSql } from '../audit-log/leaf-records.js';
+import { recordOfSql, recordSql } from '../audit-log/leaf-records.js';
 import { BatchedInclusion } from '../audit-log/tree-reader.js';
 import type { LeafRecord } from '../transparency/leaf.js';
 import { type NoteSigner, signNote } from '../transparency/signed-note.js';
@@ -234,7 +234,8 @@ interface ExportEntry {
   inclusion: string[];
 }
 
-const PROOF_BATCH = EXPORT_ROWS_PER_FETCH;
+/** Events proven per round: two queries each, so larger is cheaper, up to what a batch holds in memory. */
+const PROOF_BATCH = 500;
 const OTHER_KINDS = ['rejection', 'replay'];
 
 /**
@@ -256,14 +257,20 @@ function withProofs(db: DataSource, size: number, scope: ExportScope) {
   };
   const attach = async (rows: Record<string, any>[]) => {
     const leaves: { event_id: string; leaf_index: string; kind: string; record: LeafRecord }[] = await db.query(
-      `SELECT mine.event_id, l.leaf_index, l.kind, ${record} AS record
-         FROM (SELECT 'event'::text AS kind, ev.position, ev.id AS event_id FROM unnest($1::bigint[], $2::uuid[]) AS ev (position, id)
-               UNION ALL SELECT 'attempt', a.position, a.event_id FROM dispatch_attempts a WHERE a.event_id = ANY($2::uuid[])
-               UNION ALL SELECT 'replay_item', i.position, i.event_id FROM replay_items i WHERE i.event_id = ANY($2::uuid[])) mine
-         JOIN audit_leaves l ON l.kind = mine.kind AND l.source_position = mine.position
-        ORDER BY l.leaf_index`,
+      `SELECT e.id AS event_id, l.leaf_index, l.kind, ${recordSql('event', 'e')} AS record
+         FROM bulletin_events e JOIN audit_leaves l ON l.kind = 'event' AND l.source_position = e.position
+        WHERE e.position = ANY($1::bigint[])
+       UNION ALL
+       SELECT a.event_id, l.leaf_index, l.kind, ${recordSql('attempt', 'a')}
+         FROM dispatch_attempts a JOIN audit_leaves l ON l.kind = 'attempt' AND l.source_position = a.position
+        WHERE a.event_id = ANY($2::uuid[])
+       UNION ALL
+       SELECT i.event_id, l.leaf_index, l.kind, ${recordSql('replay_item', 'i')}
+         FROM replay_items i JOIN audit_leaves l ON l.kind = 'replay_item' AND l.source_position = i.position
+        WHERE i.event_id = ANY($2::uuid[])`,
       [rows.map((row) => row.position), rows.map((row) => row.id)],
     );
+    leaves.sort((a, b) => Number(a.leaf_index) - Number(b.leaf_index));
     const covered = leaves.filter((leaf) => Number(leaf.leaf_index) < size);
     const entries = await prove(covered);
     const byEvent = new Map<string, { entries: ExportEntry[]; pending: number }>(rows.map((row) => [row.id, { entries: [], pending: 0 }]));
@@ -273,12 +280,18 @@ function withProofs(db: DataSource, size: number, scope: ExportScope) {
   };
   return async function* (rows: AsyncIterable<Record<string, any>>) {
     let batch: Record<string, any>[] = [];
+    // One batch is proven while the next is read from the cursor: Postgres and this process work at once.
+    let proving: Promise<Record<string, any>[]> | undefined;
     for await (const row of rows) {
       batch.push(row);
       if (batch.length < PROOF_BATCH) continue;
-      yield* await attach(batch);
+      const next = attach(batch);
+      next.catch(() => undefined); // awaited below; an abandoned export must not leave it unhandled
       batch = [];
+      if (proving) yield* await proving;
+      proving = next;
     }
+    if (proving) yield* await proving;
     if (batch.length > 0) yield* await attach(batch);
     if (scope !== 'whole_log') return;
     for (let after = -1; ; ) {
