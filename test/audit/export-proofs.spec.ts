@@ -100,6 +100,16 @@ describe('NDJSON exports that are proofs', () => {
     expect(await verifyExportFile(after.file, trust)).toMatchObject({ ok: true, scope: 'whole_log' });
   });
 
+  it('accepts the export test vector of docs/audit-format.md §12, and nothing once a byte of it changes', async () => {
+    const vectors = JSON.parse(readFileSync(new URL('../../docs/audit-format-vectors.json', import.meta.url), 'utf8'));
+    const file = join(dir, 'vector.ndjson');
+    writeFileSync(file, vectors.routes.export);
+    const pinned: ExportTrust = { log: parseVerifierKey(vectors.log_key.verifier_key) };
+    expect(await verifyExportFile(file, pinned)).toMatchObject({ ok: true, scope: 'whole_log', treeSize: 7, events: 2, entries: 7 });
+    writeFileSync(file, vectors.routes.export.replace('"attempts":2', '"attempts":3'));
+    expect(await verifyExportFile(file, pinned)).toMatchObject({ ok: false, problem: expect.stringMatching(/changed/) });
+  });
+
   describe('the tamper matrix for exports', () => {
     let whole: { file: string; lines: any[] };
     let filtered: { file: string; lines: any[] };
