@@ -91,6 +91,16 @@ try {
     ['with every leaf and its inclusion proof', { note, treeSize: size }],
   ] as const) {
     let exportBytes = 0;
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    let heapPeak = 0;
+    let externalPeak = 0;
+    const sampler = setInterval(() => {
+      const usage = process.memoryUsage();
+      rssPeak = Math.max(rssPeak, usage.rss);
+      heapPeak = Math.max(heapPeak, usage.heapUsed);
+      externalPeak = Math.max(externalPeak, usage.external + usage.arrayBuffers);
+    }, 50);
     started = performance.now();
     const rows = await exportEvents({
       db,
@@ -101,7 +111,11 @@ try {
       output: new Writable({ write: (chunk, _encoding, done) => ((exportBytes += chunk.length), done()) }),
     });
     const exportSeconds = (performance.now() - started) / 1000;
-    console.log(`export ${label}: ${rows} events in ${exportSeconds.toFixed(1)} s: ${Math.round(rows / exportSeconds)} events/s (${(exportBytes / 1e6).toFixed(0)} MB)`);
+    clearInterval(sampler);
+    console.log(
+      `export ${label}: ${rows} events in ${exportSeconds.toFixed(1)} s: ${Math.round(rows / exportSeconds)} events/s (${(exportBytes / 1e6).toFixed(0)} MB), ` +
+        `RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, peak ${(rssPeak / 2 ** 20).toFixed(0)} MB (heap used ${(heapPeak / 2 ** 20).toFixed(0)} MB, external ${(externalPeak / 2 ** 20).toFixed(0)} MB at most)`,
+    );
   }
   await db.destroy();
 } finally {
