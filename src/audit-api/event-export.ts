@@ -235,7 +235,7 @@ interface ExportEntry {
 }
 
 /** Events proven per round (two queries each); larger rounds were no faster and hold more in memory. */
-const PROOF_BATCH = 250;
+const PROOF_BATCH = 100;
 const OTHER_KINDS = ['rejection', 'replay'];
 
 /**

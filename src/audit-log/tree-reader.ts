@@ -12,12 +12,9 @@ export const storedTree = {
 
 /**
  * Inclusion proofs of many leaves in one tree size, for streams that prove leaf after leaf (exports):
- * one query per call fetches every node the batch's proofs read, and the nodes of the previous call are
- * kept, since neighbouring leaves share most of their upper path. Memory is two batches' nodes.
+ * one query per call fetches every node the batch's proofs read, each once, however many proofs share it.
  */
 export class BatchedInclusion {
-  private previous = new Map<string, Buffer>();
-
   constructor(
     private readonly db: Queryable,
     readonly size: number,
@@ -33,15 +30,7 @@ export class BatchedInclusion {
         wanted.set(`${node.level}/${node.index}`, node);
         return placeholder;
       });
-    const current = new Map<string, Buffer>();
-    const missing: { level: number; index: number }[] = [];
-    for (const [key, node] of wanted) {
-      const known = this.previous.get(key);
-      if (known) current.set(key, known);
-      else missing.push(node);
-    }
-    for (const [key, hash] of await fetchNodes(this.db, missing)) current.set(key, hash);
-    this.previous = current;
+    const current = await fetchNodes(this.db, [...wanted.values()]);
     const edges = new Map<string, Buffer>();
     return indexes.map((index) =>
       inclusionPath(index, this.size, edges, (start, end) => {

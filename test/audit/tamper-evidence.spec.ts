@@ -1,7 +1,3 @@
-import { mkdtempSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -9,7 +5,6 @@ import { CheckpointSigner } from '../../src/audit-log/checkpoint-signer.service.
 import { ProjectionCheck } from '../../src/audit-log/projection-check.service.js';
 import { resolveSignerMismatch } from '../../src/audit-log/signer-resolution.js';
 import { TreeSealer } from '../../src/audit-log/tree-sealer.service.js';
-import { publicKeyOf } from '../../src/audit-log/signing-key.js';
 import { openCheckpoint, signCheckpoint } from '../../src/transparency/checkpoint.js';
 import { generateNoteKey, parseSignerKey, parseVerifierKey } from '../../src/transparency/signed-note.js';
 import { sealedAndSigned, signingLog, TEST_ORIGIN } from '../support/audit-log-keys.js';
