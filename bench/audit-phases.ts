@@ -12,6 +12,21 @@ export interface LogFigures {
   sealed: boolean;
   unsealedRows: number;
   vacuumAnalyzeSeconds: number;
+  /** Leaves in the tree, and whether a signed checkpoint covers them all (the proof phases read against it). */
+  treeSize: number;
+  checkpointed: boolean;
+}
+
+export interface EntriesFigures {
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  megabytes: number;
+}
+
+export interface ProofFigures extends LoadFigures {
+  /** Leaves of the tree the proofs were made in. */
+  treeSize: number;
 }
 
 export interface ExportFigures {
@@ -45,6 +60,8 @@ export async function prepareLog(bench: Bench): Promise<LogFigures> {
   const sealedRows = toSeal - unsealedRows;
   const vacuuming = performance.now();
   await bench.db.query('VACUUM ANALYZE bulletin_events, event_status, dispatch_attempts, audit_leaves, audit_tree_nodes');
+  const vacuumAnalyzeSeconds = (performance.now() - vacuuming) / 1000;
+  const { treeSize, checkpointed } = await waitForCheckpoint(bench, MINUTE);
   return {
     events: count,
     generateSeconds: round(generateSeconds),
@@ -52,8 +69,66 @@ export async function prepareLog(bench: Bench): Promise<LogFigures> {
     sealedRowsPerSecond: round(sealedRows / sealSeconds),
     sealed,
     unsealedRows,
-    vacuumAnalyzeSeconds: round((performance.now() - vacuuming) / 1000),
+    vacuumAnalyzeSeconds: round(vacuumAnalyzeSeconds),
+    treeSize,
+    checkpointed,
   };
+}
+
+/** Waits until the gateway has signed a checkpoint over the whole tree (it signs about every second). */
+async function waitForCheckpoint(bench: Bench, timeoutMs: number): Promise<{ treeSize: number; checkpointed: boolean }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await bench.db.query(
+      `SELECT (SELECT count(*) FROM audit_leaves)::bigint AS leaves, (SELECT coalesce(max(tree_size), 0) FROM audit_tree_checkpoints)::bigint AS signed`,
+    );
+    const [leaves, signed] = [Number(rows[0].leaves), Number(rows[0].signed)];
+    if (signed >= leaves) return { treeSize: signed, checkpointed: true };
+    if (Date.now() > deadline) {
+      log(`  no checkpoint covers the ${leaves} leaves (the latest covers ${signed}): see the gateway's warnings`);
+      return { treeSize: signed, checkpointed: false };
+    }
+    await sleep(500);
+  }
+}
+
+/**
+ * GET /v1/events/:id/proof for events picked at random over the whole log (each answer: the event's
+ * leaves, their inclusion proofs to the latest checkpoint, the checkpoint): the issue's "inclusion proof
+ * p99 on a large log".
+ */
+export async function auditProofs(bench: Bench): Promise<ProofFigures> {
+  const { rows } = await bench.db.query(`SELECT id FROM bulletin_events TABLESAMPLE SYSTEM (1) LIMIT 2000`);
+  const ids: string[] = rows.length > 0 ? rows.map((row) => row.id) : (await bench.db.query('SELECT id FROM bulletin_events LIMIT 2000')).rows.map((row) => row.id);
+  const [{ size }] = (await bench.db.query('SELECT max(tree_size)::bigint AS size FROM audit_tree_checkpoints')).rows;
+  let turn = 0;
+  const figures = await runAutocannon({
+    url: bench.gatewayUrl,
+    connections: bench.options.auditConnections,
+    seconds: bench.options.phaseSeconds,
+    next: () => ({ method: 'GET', path: `/v1/events/${ids[turn++ % ids.length]}/proof`, headers: { authorization: `Bearer ${bench.auditorKey}` } }),
+  });
+  return { ...figures, treeSize: Number(size) };
+}
+
+/** GET /v1/audit/entries over the whole tree, in pages of the route's maximum (10,000), one after another. */
+export async function auditEntries(bench: Bench): Promise<EntriesFigures> {
+  const [{ size }] = (await bench.db.query('SELECT max(tree_size)::bigint AS size FROM audit_tree_checkpoints')).rows;
+  const treeSize = Number(size);
+  const started = performance.now();
+  let lines = 0;
+  let bytes = 0;
+  for (let from = 0; from < treeSize; from += 10_000) {
+    const to = Math.min(treeSize, from + 10_000);
+    const response = await fetch(`${bench.gatewayUrl}/v1/audit/entries?from=${from}&to=${to}`, { headers: { authorization: `Bearer ${bench.auditorKey}` } });
+    if (!response.ok || !response.body) throw new Error(`entries answered ${response.status}: ${await response.text()}`);
+    for await (const chunk of response.body) {
+      bytes += chunk.length;
+      lines += countNewlines(chunk);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { rows: lines, seconds: round(seconds), rowsPerSecond: round(lines / seconds), megabytes: round(bytes / 1_048_576) };
 }
 
 /** Waits for the sealer to add everything to the tree; false when it stops making progress or runs out of time. */
@@ -95,8 +170,13 @@ export function auditList(bench: Bench): Promise<LoadFigures> {
   });
 }
 
-/** The whole log as NDJSON, read as fast as the gateway streams it. */
+/**
+ * The whole log as NDJSON, read as fast as the gateway streams it: a proof (every leaf with its inclusion
+ * proof against the latest checkpoint), since the bench's gateway has a log key.
+ */
 export async function auditExport(bench: Bench): Promise<ExportFigures> {
+  // Nothing is ingested during the audit phases, so the checkpoint the export is made against covers these.
+  const { rows: others } = await bench.db.query(`SELECT count(*)::int AS n FROM audit_leaves WHERE kind IN ('rejection', 'replay')`);
   const started = performance.now();
   const response = await fetch(`${bench.gatewayUrl}/v1/events/export?format=ndjson`, {
     headers: { authorization: `Bearer ${bench.auditorKey}` },
@@ -110,7 +190,8 @@ export async function auditExport(bench: Bench): Promise<ExportFigures> {
     lines += countNewlines(chunk);
   }
   const seconds = (performance.now() - started) / 1000;
-  const rows = lines - 2; // a header line and a trailer line around the events
+  // Every line but the header, the trailer and the entry lines of rejections and replays.
+  const rows = lines - 2 - others[0].n;
   return {
     rows,
     seconds: round(seconds),

@@ -110,11 +110,68 @@ export function ingestAtAutocannonRate(bench: Bench): Promise<IngestFigures> {
   );
 }
 
-export function ingestAtSaturation(bench: Bench): Promise<IngestFigures> {
-  const { phaseSeconds, saturationConnections } = bench.options;
-  return ingest(bench, () =>
-    runAutocannon({ url: bench.gatewayUrl, connections: saturationConnections, seconds: phaseSeconds, next: ingestRequest(bench, true) }),
-  );
+export function ingestAtSaturation(bench: Bench, url = bench.gatewayUrl, seconds = bench.options.phaseSeconds): Promise<IngestFigures> {
+  const { saturationConnections } = bench.options;
+  return ingest(bench, () => runAutocannon({ url, connections: saturationConnections, seconds, next: ingestRequest(bench, true) }));
+}
+
+export interface ReceiptsFigures {
+  /** Saturated async ingest on a gateway without AUDIT_SIGNING_KEY: no receipts. */
+  withoutKey: IngestFigures;
+  /** The same on the bench's gateway, which signs a receipt for every accepted event. */
+  withKey: IngestFigures;
+  /** How much lower events/s is with receipts, in % of the rate without (negative: higher). */
+  dropPercent: number;
+}
+
+/**
+ * Ingest with receipts A/B in one run: a second gateway without the log key is started on the same
+ * database, and the saturation phase runs against each in turn, twice (A B A B), so drift in the
+ * machine's load falls on both sides. Both gateways stay up throughout: the idle one's dispatcher works
+ * the same queue in both halves.
+ */
+export async function ingestReceiptsAB(bench: Bench): Promise<ReceiptsFigures> {
+  const unsigned = await bench.startUnsignedGateway();
+  try {
+    // The new process is cold (JIT, pools) where the bench's gateway has run every phase before: an
+    // untimed warm-up at the same load, or the A side would be measured cold against a warm B side.
+    const warmup = await ingestAtSaturation(bench, unsigned.url, bench.options.warmupSeconds * 2);
+    log(`  warm-up of the gateway without the key: ${warmup.ok} requests in ${warmup.seconds} s, not counted`);
+    const runs: { withoutKey: IngestFigures[]; withKey: IngestFigures[] } = { withoutKey: [], withKey: [] };
+    for (let round = 0; round < 2; round++) {
+      runs.withoutKey.push(await ingestAtSaturation(bench, unsigned.url));
+      unsigned.gateway.assertRunning();
+      runs.withKey.push(await ingestAtSaturation(bench, bench.gatewayUrl));
+    }
+    const withoutKey = combined(runs.withoutKey);
+    const withKey = combined(runs.withKey);
+    return { withoutKey, withKey, dropPercent: round((1 - withKey.okPerSecond / withoutKey.okPerSecond) * 100) };
+  } finally {
+    await unsigned.gateway.stop();
+  }
+}
+
+/** Two runs as one: counts summed, rate over the summed time, the worse latency of the two. */
+function combined(runs: IngestFigures[]): IngestFigures {
+  const sum = (pick: (f: IngestFigures) => number) => runs.reduce((total, f) => total + pick(f), 0);
+  const statusCodes: Record<string, number> = {};
+  for (const run of runs) for (const [code, count] of Object.entries(run.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  const seconds = sum((f) => f.seconds);
+  return {
+    seconds: round(seconds),
+    requests: sum((f) => f.requests),
+    ok: sum((f) => f.ok),
+    non2xx: sum((f) => f.non2xx),
+    errors: sum((f) => f.errors),
+    okPerSecond: round(sum((f) => f.ok) / seconds),
+    latencyMs: {
+      p50: Math.max(...runs.map((f) => f.latencyMs.p50)),
+      p99: Math.max(...runs.map((f) => f.latencyMs.p99)),
+      max: Math.max(...runs.map((f) => f.latencyMs.max)),
+    },
+    statusCodes,
+    committed: sum((f) => f.committed),
+  };
 }
 
 export function insertBaseline(bench: Bench): Promise<BaselineFigures> {

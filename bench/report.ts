@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import type { WaitFigures } from './tenant-phases.js';
 import type { BenchOptions } from './options.js';
-import type { ExportFigures, LogFigures } from './audit-phases.js';
+import type { EntriesFigures, ExportFigures, LogFigures, ProofFigures } from './audit-phases.js';
 import type { BaselineFigures } from './baseline.js';
 import type { Latency, LoadFigures } from './load.js';
 import type { CpuShares } from './cpu-shares.js';
 import type { PhaseUsage } from './process-sampler.js';
-import type { BacklogFigures, DrainFigures, IngestFigures } from './phases.js';
+import type { BacklogFigures, DrainFigures, IngestFigures, ReceiptsFigures } from './phases.js';
 
 export interface BenchResults {
   mode: 'full' | 'smoke';
@@ -16,6 +16,8 @@ export interface BenchResults {
   machine: { cores: number; cpu: string; memoryGb: number; node: string; postgres: string; database: string; fsync: string; synchronousCommit: string };
   settings: Omit<BenchOptions, 'keep' | 'only'>;
   ingest: { fixedRate: IngestFigures; fixedRateAutocannon: IngestFigures; saturation: IngestFigures };
+  /** Saturated ingest with and without the log key (receipts), A B A B in this run. */
+  receipts: ReceiptsFigures;
   baseline: BaselineFigures;
   /** Saturated async ingest events/s divided by the baseline's inserts/s. */
   gatewayToBaseline: number;
@@ -25,6 +27,8 @@ export interface BenchResults {
   tenants: { fairness: WaitFigures; liveDuringReplay: WaitFigures };
   log: LogFigures;
   auditList: LoadFigures;
+  proofs: ProofFigures;
+  entries: EntriesFigures;
   export: ExportFigures;
   /** Peak RSS of the gateway process in each phase. */
   gateway: Record<string, PhaseUsage>;
@@ -69,6 +73,14 @@ function rows(results: BenchResults): Row[] {
     ...ingestRows(`Ingest async, saturation (${settings.saturationConnections} connections)`, ingest.saturation, {
       rate: ['≥ 5,000/s', ingest.saturation.okPerSecond >= 5000],
     }),
+    {
+      phase: `Ingest with receipts A/B (saturation, ${settings.saturationConnections} connections, A B A B)`,
+      figure: 'events/s without key / with key (drop)',
+      measured: `${n(results.receipts.withoutKey.okPerSecond)} / ${n(results.receipts.withKey.okPerSecond)} (${n(results.receipts.dropPercent)} %)`,
+      target: 'drop ≤ 5 %',
+      met: results.receipts.dropPercent <= 5,
+    },
+    { phase: '', figure: 'latency p99 without / with key', measured: `${n(results.receipts.withoutKey.latencyMs.p99)} / ${n(results.receipts.withKey.latencyMs.p99)} ms` },
     { phase: `Baseline: pg single-row INSERT (${baseline.clients} clients)`, figure: 'inserts/s', measured: n(baseline.insertsPerSecond) },
     { phase: '', figure: 'latency p50 / p99 / max', measured: ms(baseline.latencyMs) },
     { phase: 'Gateway / baseline', figure: 'ratio', measured: `${n(results.gatewayToBaseline * 100)} %`, target: '≥ 50 %', met: results.gatewayToBaseline >= 0.5 },
@@ -86,11 +98,29 @@ function rows(results: BenchResults): Row[] {
       figure: 'generate / seal (rows/s) / vacuum',
       measured: `${n(results.log.generateSeconds)} s / ${n(results.log.sealSeconds)} s (${n(results.log.sealedRowsPerSecond)}/s${results.log.sealed ? '' : `; ${n(results.log.unsealedRows)} rows left unsealed`}) / ${n(results.log.vacuumAnalyzeSeconds)} s`,
     },
+    {
+      phase: `Merkle tree building (the sealer), ${n(results.log.treeSize)} leaves`,
+      figure: 'leaves/s',
+      measured: n(results.log.sealedRowsPerSecond),
+      target: '≥ 24,000/s (the hash chain it replaced)',
+      met: results.log.sealedRowsPerSecond >= 24_000,
+    },
     ...loadRows(`GET /v1/events, 3 filter sets, limit 50 (${settings.auditConnections} connections)`, results.auditList, 'req/s', {
       p99: ['p99 < 50 ms', results.auditList.latencyMs.p99 < 50],
     }),
+    ...loadRows(
+      `GET /v1/events/:id/proof, random events, ${n(results.proofs.treeSize)} leaves (${settings.auditConnections} connections)`,
+      results.proofs,
+      'proofs/s',
+      { p99: ['p99 < 20 ms', results.proofs.latencyMs.p99 < 20] },
+    ),
     {
-      phase: 'Export NDJSON, whole log',
+      phase: 'GET /v1/audit/entries, whole tree, pages of 10,000',
+      figure: 'entries/s (entries, MB, s)',
+      measured: `${n(results.entries.rowsPerSecond)} (${n(results.entries.rows)}, ${n(results.entries.megabytes)} MB, ${n(results.entries.seconds)} s)`,
+    },
+    {
+      phase: 'Export NDJSON, whole log, with every inclusion proof',
       figure: 'rows/s (rows, MB, s)',
       measured: `${n(results.export.rowsPerSecond)} (${n(results.export.rows)}, ${n(results.export.megabytes)} MB, ${n(results.export.seconds)} s)`,
       target: '≥ 50,000/s',

@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { serverFacts } from './database.js';
 import { type PhaseGroup, readOptions } from './options.js';
 import { warningsIn } from './processes.js';
-import { auditExport, auditList, prepareLog } from './audit-phases.js';
+import { auditEntries, auditExport, auditList, auditProofs, prepareLog } from './audit-phases.js';
 import {
   dispatchDrain,
   drainIngestBacklog,
   ingestAtAutocannonRate,
   ingestAtFixedRate,
   ingestAtSaturation,
+  ingestReceiptsAB,
   insertBaseline,
   log,
   phase,
@@ -61,6 +62,7 @@ async function runGroups(bench: Bench, groups: PhaseGroup[]): Promise<void> {
   if (groups.includes('ingest')) {
     await run('ingest-fixed-rate', () => ingestAtFixedRate(bench));
     await run('ingest-saturation', () => ingestAtSaturation(bench));
+    await run('ingest-receipts-ab', () => ingestReceiptsAB(bench));
     // What ingest queued would hold up the later phases, which wait for an empty queue.
     if (groups.some((group) => group !== 'ingest' && group !== 'baseline')) await run('ingest-backlog', () => drainIngestBacklog(bench));
   }
@@ -77,6 +79,8 @@ async function runGroups(bench: Bench, groups: PhaseGroup[]): Promise<void> {
   if (groups.includes('audit')) {
     await run('log-generation', () => prepareLog(bench));
     await run('audit-list', () => auditList(bench));
+    await run('audit-proofs', () => auditProofs(bench));
+    await run('audit-entries', () => auditEntries(bench));
     await run('audit-export', () => auditExport(bench));
   }
   bench.usage.stop();
@@ -99,18 +103,23 @@ function harnessFailures(results: BenchResults): string[] {
     'sync-0ms': results.sync.latency0ms,
     'sync-100ms': results.sync.latency100ms,
     'audit-list': results.auditList,
+    'audit-proofs': results.proofs,
+    'ingest-receipts-ab (without key)': results.receipts.withoutKey,
+    'ingest-receipts-ab (with key)': results.receipts.withKey,
   };
   for (const [name, figures] of Object.entries(loads)) {
     if (figures.non2xx > 0 || figures.errors > 0) failures.push(`${name}: ${figures.non2xx} non-2xx answers, ${figures.errors} errors`);
     if (figures.ok === 0) failures.push(`${name}: no request answered`);
   }
-  for (const [name, figures] of Object.entries(results.ingest)) {
+  for (const [name, figures] of [...Object.entries(results.ingest), ['ingest-receipts-ab', results.receipts.withoutKey] as const, ['ingest-receipts-ab', results.receipts.withKey] as const]) {
     if (figures.committed < figures.ok) failures.push(`${name}: ${figures.ok} events accepted but ${figures.committed} committed`);
   }
   if (!results.ingestBacklog.drained) failures.push('ingest-backlog: not drained');
   if (!results.drain.drained) failures.push('dispatch-drain: not drained');
   if (results.drain.upstream429 > 0) failures.push(`dispatch-drain: ${results.drain.upstream429} upstream 429s (more than 3 requests in flight)`);
   if (!results.log.sealed || results.log.unsealedRows > 0) failures.push(`log-generation: ${results.log.unsealedRows} rows left unsealed`);
+  if (!results.log.checkpointed) failures.push('log-generation: no signed checkpoint covers the whole tree');
+  if (results.entries.rows !== results.log.treeSize) failures.push(`audit-entries: ${results.entries.rows} entries for a tree of ${results.log.treeSize}`);
   if (results.export.rows < results.log.events) failures.push(`audit-export: ${results.export.rows} rows for a log of ${results.log.events} events`);
   return failures;
 }
@@ -121,6 +130,7 @@ async function runPhases(bench: Bench, startedAt: string): Promise<BenchResults>
   const fixedRate = await phase(bench, 'ingest-fixed-rate', () => ingestAtFixedRate(bench));
   const fixedRateAutocannon = await phase(bench, 'ingest-fixed-rate-autocannon', () => ingestAtAutocannonRate(bench));
   const saturation = await phase(bench, 'ingest-saturation', () => ingestAtSaturation(bench));
+  const receipts = await phase(bench, 'ingest-receipts-ab', () => ingestReceiptsAB(bench));
   const ingestBacklog = await phase(bench, 'ingest-backlog', () => drainIngestBacklog(bench));
   const latency0ms = await phase(bench, 'sync-0ms', () => syncEndToEnd(bench, 0));
   const latency100ms = await phase(bench, 'sync-100ms', () => syncEndToEnd(bench, 100));
@@ -129,6 +139,8 @@ async function runPhases(bench: Bench, startedAt: string): Promise<BenchResults>
   const liveReplay = await phase(bench, 'live-during-replay', () => liveDuringReplay(bench));
   const logFigures = await phase(bench, 'log-generation', () => prepareLog(bench));
   const list = await phase(bench, 'audit-list', () => auditList(bench));
+  const proofs = await phase(bench, 'audit-proofs', () => auditProofs(bench));
+  const entries = await phase(bench, 'audit-entries', () => auditEntries(bench));
   const exported = await phase(bench, 'audit-export', () => auditExport(bench));
   bench.usage.stop();
   bench.cpu.stop();
@@ -142,6 +154,7 @@ async function runPhases(bench: Bench, startedAt: string): Promise<BenchResults>
     machine: await machine(bench),
     settings,
     ingest: { fixedRate, fixedRateAutocannon, saturation },
+    receipts,
     baseline,
     gatewayToBaseline: Math.round((saturation.okPerSecond / baseline.insertsPerSecond) * 1000) / 1000,
     ingestBacklog,
@@ -150,6 +163,8 @@ async function runPhases(bench: Bench, startedAt: string): Promise<BenchResults>
     tenants: { fairness: fair, liveDuringReplay: liveReplay },
     log: logFigures,
     auditList: list,
+    proofs,
+    entries,
     export: exported,
     gateway: bench.usage.usage(),
     cpu: bench.cpu.byPhase(),

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { findFreePort } from '../src/database/embedded-postgres.js';
+import { generateNoteKey } from '../src/transparency/signed-note.js';
 import type { SimulatorStats } from '../src/simulator/clevertap-simulator.js';
 import { type BenchDatabase, openBenchDatabase } from './database.js';
 import type { BenchOptions } from './options.js';
@@ -24,6 +25,8 @@ export interface Bench {
   simulator: SimulatorControl;
   gateway: ServerProcess;
   gatewayUrl: string;
+  /** Starts another gateway on the same database, without the log key: the A side of the receipts A/B. */
+  startUnsignedGateway(): Promise<{ gateway: ServerProcess; url: string }>;
   /** The gateway's memory and CPU per phase. */
   usage: ProcessSampler;
   /** Every process's share of the cores per phase. */
@@ -69,12 +72,33 @@ export async function startBench(options: BenchOptions, cleanup: Cleanup): Promi
   cleanup.add(() => db.end());
   const passcodes = accounts.map(() => randomBytes(12).toString('hex'));
   const simulator = await startSimulator(workDir, accounts, passcodes, cleanup);
-  const { gateway, url } = await startGateway(options, workDir, database.url, simulator.url, accounts, passcodes, cleanup);
+  // The gateway runs as production does with auditing: a log key, so every accepted event gets a receipt
+  // and checkpoints cover the log (the audit phases read proofs and entries against them).
+  const stateDir = join(workDir, 'audit-state');
+  mkdirSync(stateDir);
+  const signing = { AUDIT_SIGNING_KEY: generateNoteKey('bench.bulletin-gateway.test/log').signingKey, AUDIT_STATE_DIR: stateDir };
+  const start = (name: string, extraEnv: Record<string, string>) =>
+    startGateway(options, workDir, database.url, simulator.url, accounts, passcodes, cleanup, name, extraEnv);
+  const { gateway, url } = await start('gateway', signing);
   const usage = new ProcessSampler(gateway.pid);
   cleanup.add(() => usage.stop());
   const { rows } = await db.query('SELECT pg_backend_pid() AS pid');
   const cpu = new CpuShareSampler({ gateway: gateway.pid, simulator: simulator.process.pid, postmaster: postmasterOf(rows[0].pid) });
-  return { options, workDir, database, db, accounts, partner, auditorKey: auditor.key, simulator, gateway, gatewayUrl: url, usage, cpu };
+  return {
+    options,
+    workDir,
+    database,
+    db,
+    accounts,
+    partner,
+    auditorKey: auditor.key,
+    simulator,
+    gateway,
+    gatewayUrl: url,
+    startUnsignedGateway: () => start('gateway-unsigned', {}),
+    usage,
+    cpu,
+  };
 }
 
 /**
@@ -111,13 +135,15 @@ async function startGateway(
   accounts: string[],
   passcodes: string[],
   cleanup: Cleanup,
+  name: string,
+  extraEnv: Record<string, string>,
 ): Promise<{ gateway: ServerProcess; url: string }> {
   const accountsFile = join(workDir, 'accounts.json');
   const passcodeEnv = accounts.map((_, i) => `BENCH_CLEVERTAP_PASSCODE_${i + 1}`);
   writeFileSync(accountsFile, JSON.stringify(accounts.map((id, i) => ({ id, baseUrl: simulatorUrl, passcodeEnv: passcodeEnv[i] }))));
   const port = await findFreePort();
   const gateway = await ServerProcess.start({
-    name: 'gateway',
+    name,
     // Flags go on the command line: Node refuses some of them (--cpu-prof) in NODE_OPTIONS.
     args: [...options.gatewayNodeFlags, 'dist/src/main.js'],
     env: childEnv({
@@ -129,8 +155,9 @@ async function startGateway(
       CLEVERTAP_ACCOUNTS_FILE: accountsFile,
       DISPATCH_CONCURRENCY_PER_ACCOUNT: String(options.concurrencyPerAccount),
       LOG_LEVEL: options.gatewayLogLevel,
+      ...extraEnv,
     }),
-    logFile: join(workDir, 'gateway.log'),
+    logFile: join(workDir, `${name}.log`),
     ready: /is ready at/,
   });
   cleanup.add(() => gateway.stop());

@@ -10,7 +10,8 @@ import { ApiAuthGuard, canReadEverything } from '../access/api-auth.guard.js';
 import type { AuthenticatedRequest } from '../access/partner-auth.guard.js';
 import type { Principal } from '../access/principal.js';
 import { EventAuditRepository, type EventPage } from './event-audit.repository.js';
-import { exportEvents, failedMidStream } from './event-export.js';
+import { exportEvents, type ExportCheckpoint, failedMidStream } from './event-export.js';
+import { LogProofs } from '../audit-log/log-proofs.service.js';
 import { IsIn, IsOptional } from 'class-validator';
 import { ApiExtraModels, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 import { ANY_ROLE, ApiJsonResponse, ApiProblems, ApiV1Controller, ApiV1Operation, HEADERS, invalidRequest, notFound as notFoundProblem, PROBLEMS } from '../openapi/api-docs.js';
@@ -36,6 +37,7 @@ export class EventsController {
   constructor(
     private readonly events: EventAuditRepository,
     private readonly db: DataSource,
+    private readonly proofs: LogProofs,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -69,6 +71,7 @@ export class EventsController {
   @ApiProblems(invalidRequest('format', 'format must be ndjson or csv'), PROBLEMS.unauthenticated, PROBLEMS.databaseUnavailable)
   async export(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Query(strictValidation) query: ExportQuery) {
     const { format = 'ndjson', ...filter } = query;
+    const checkpoint = format === 'ndjson' ? await this.exportCheckpoint() : undefined;
     // Streamed straight to the socket, with backpressure; the rows never sit in memory together.
     reply.hijack();
     const response = reply.raw;
@@ -83,7 +86,8 @@ export class EventsController {
         format,
         output: response,
         onlyPartner: visibleTo(request.principal),
-        signingKey: this.config.audit.signingKey,
+        checkpoint,
+        signer: this.config.auditLog.signer,
         requestId: request.id,
       });
     } catch (error) {
@@ -94,6 +98,17 @@ export class EventsController {
       }
       // The file already ends with an error line (when the client is still there to read it).
       this.logger.error(`export failed midway (request ${request.id}, after ${(error as { rowsBeforeFailure?: number }).rowsBeforeFailure ?? 0} events): ${(error as Error).message}`);
+    }
+  }
+
+  /** The checkpoint GET /v1/audit/checkpoint serves now; none while the log has no key. */
+  private async exportCheckpoint(): Promise<ExportCheckpoint | undefined> {
+    try {
+      const served = await this.proofs.checkpoint();
+      return { note: served.note, treeSize: served.treeSize };
+    } catch (error) {
+      if (error instanceof GatewayError && error.code === 'no_checkpoint') return undefined;
+      throw error;
     }
   }
 

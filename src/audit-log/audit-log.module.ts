@@ -9,11 +9,11 @@ import { LogVerifier } from './log-verifier.js';
 import { TreeSealer } from './tree-sealer.service.js';
 import { VerificationLog } from './verification-log.js';
 
-/** The proof's services, with no background work and no routes: what the CLI shares with the gateway. */
+/** The proof's services, with no background work and no routes: what the CLI and the audit API share with the gateway. */
 @Module({
   imports: [QueueModule],
-  providers: [TreeSealer, CheckpointSigner, LogVerifier, VerificationLog, ProjectionCheck],
-  exports: [TreeSealer, CheckpointSigner, LogVerifier, VerificationLog, ProjectionCheck],
+  providers: [TreeSealer, CheckpointSigner, LogVerifier, VerificationLog, ProjectionCheck, LogProofs],
+  exports: [TreeSealer, CheckpointSigner, LogVerifier, VerificationLog, ProjectionCheck, LogProofs],
 })
 export class AuditProofModule {}
 
@@ -24,7 +24,6 @@ export class AuditProofModule {}
 @Module({
   imports: [AccessModule, AuditProofModule],
   controllers: [AuditController, EventProofController],
-  providers: [LogProofs],
   exports: [AuditProofModule],
 })
 export class AuditLogModule implements OnApplicationBootstrap, OnApplicationShutdown {

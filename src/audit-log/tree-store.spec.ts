@@ -1,5 +1,6 @@
 import { consistencyProof, inclusionProof, leafHash, rootOf, treeRoot, verifyConsistency, verifyInclusion } from '../transparency/merkle.js';
-import { completedNodes, frontierNodes, nodeAt } from './tree-store.js';
+import { completedNodes, frontierNodes, nodeAt, type Queryable } from './tree-store.js';
+import { BatchedInclusion } from './tree-reader.js';
 
 const leaves = (n: number) => Array.from({ length: n }, (_, i) => leafHash(Buffer.from(`leaf ${i}`)));
 
@@ -61,5 +62,34 @@ describe('the stored tree', () => {
     const many = build(all, Array(37).fill(1));
     expect(one(32, 36)).toEqual(many(32, 36));
     expect(one(0, 32)).toEqual(many(0, 32));
+  });
+
+  it('proves leaves in batches with the same proofs as one at a time, with one query per batch', async () => {
+    const all = leaves(300);
+    const subtree = build(all, [300]);
+    const queried: number[] = [];
+    // What fetchNodes asks Postgres, answered from the built nodes: leaf indexes, then (level, idx) pairs.
+    const db: Queryable = {
+      async query<T>(_sql: string, params?: unknown[]) {
+        const [leafIndexes, levels, idxs] = params as [number[], number[], number[]];
+        queried.push(leafIndexes.length + levels.length);
+        return [
+          ...leafIndexes.map((i) => ({ level: 0, idx: String(i), hash: all[i] })),
+          ...levels.map((level, i) => ({ level, idx: String(idxs[i]), hash: subtree(idxs[i] * 2 ** level, (idxs[i] + 1) * 2 ** level) })),
+        ] as T;
+      },
+    };
+    const batched = new BatchedInclusion(db, 290);
+    const root = await treeRoot(290, subtree);
+    for (const batch of [[0, 1, 2, 3, 4, 5, 6, 7], [8, 9, 100, 289], [289]]) {
+      const proofs = await batched.proofs(batch);
+      for (const [i, index] of batch.entries()) {
+        expect(proofs[i]).toEqual(await inclusionProof(index, 290, subtree));
+        expect(verifyInclusion(index, 290, all[index], proofs[i], root)).toBe(true);
+      }
+    }
+    expect(queried).toHaveLength(3); // one query per batch
+    expect(queried[0]).toBeLessThan(8 * 9); // shared upper nodes are fetched once, not once per proof
+    expect(queried[2]).toBe(3); // the last leaf of 290: the subtrees [0, 256), [256, 288) and leaf 288
   });
 });

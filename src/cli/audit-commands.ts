@@ -10,7 +10,7 @@ import { storedTree } from '../audit-log/tree-reader.js';
 import { TreeSealer } from '../audit-log/tree-sealer.service.js';
 import { VerificationLog } from '../audit-log/verification-log.js';
 import { parseWitnessVerifier } from '../transparency/cosignature.js';
-import { ed25519PublicKey, generateNoteKey, parseVerifierKey, parseVerifierKeyString, SIG_TYPE_ED25519 } from '../transparency/signed-note.js';
+import { generateNoteKey, parseVerifierKey } from '../transparency/signed-note.js';
 
 type WithGateway = <T>(work: (app: INestApplicationContext, config: GatewayConfig) => Promise<T>) => Promise<T>;
 type WithProgress = <T>(label: string, total: number, work: (update: (done: number) => void) => Promise<T>) => Promise<T>;
@@ -98,18 +98,4 @@ function printReport(report: VerificationReport, json?: boolean): void {
     `log intact: ${report.entriesChecked} entries, ${report.checkpointsChecked} checkpoints, root ${report.head.root}` +
       (report.signaturesChecked ? '' : ' (checkpoint signatures NOT checked: pass --verifier-key)'),
   );
-}
-
-/**
- * Export trailers are signed by the log key and name its public key as base64 SPKI DER; auditors hold the
- * log's verifier key. Takes either and returns the SPKI form (anything else unchanged, to be refused).
- */
-export function exportPublicKeyOf(key: string | undefined): string | undefined {
-  if (!key || !key.includes('+')) return key;
-  try {
-    const { publicKey } = parseVerifierKeyString(key, SIG_TYPE_ED25519);
-    return ed25519PublicKey(publicKey).export({ format: 'der', type: 'spki' }).toString('base64');
-  } catch {
-    return key;
-  }
 }

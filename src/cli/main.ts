@@ -15,9 +15,13 @@ import { PartnersRepository } from '../access/partners.repository.js';
 import { ROLES, type Role } from '../access/principal.js';
 import { runSimulator } from '../simulator/run-simulator.js';
 import { registerAuditClientCommands } from './audit-client-commands.js';
-import { exportPublicKeyOf, registerAuditCommands } from './audit-commands.js';
-import { exportEvents, type ExportFormat, verifyExportFile } from '../audit-api/event-export.js';
+import { registerAuditCommands } from './audit-commands.js';
+import { exportEvents, type ExportCheckpoint, type ExportFormat } from '../audit-api/event-export.js';
+import { verifyExportFile } from '../audit-api/export-verifier.js';
 import { EventAuditRepository } from '../audit-api/event-audit.repository.js';
+import { latestCheckpoint, withCosignatures } from '../audit-log/checkpoint-store.js';
+import { parseWitnessVerifier } from '../transparency/cosignature.js';
+import { parseVerifierKey } from '../transparency/signed-note.js';
 import { EventFilter } from '../event-log/event-filter.dto.js';
 import { DispatchQueue } from '../dispatch/dispatch-queue.js';
 import { Presets, SingleBar } from 'cli-progress';
@@ -221,18 +225,32 @@ program
   .action(async (options: Record<string, string>) => {
     const filter = await validFilter(options);
     if (!['ndjson', 'csv'].includes(options.format)) program.error('--format must be ndjson or csv');
+    let proven: ExportCheckpoint | undefined;
     let signed = false;
     const rows = await withGateway(async (app, config) => {
-      signed = config.audit.signingKey !== undefined;
-      const total = await app.get(EventAuditRepository).count(filter);
+      signed = config.auditLog.signer !== undefined;
       const db = app.get(DataSource);
+      const latest = options.format === 'ndjson' ? await latestCheckpoint(db) : undefined;
+      proven = latest && { note: await withCosignatures(db, latest), treeSize: Number(latest.tree_size) };
+      const total = await app.get(EventAuditRepository).count(filter);
       const output = createWriteStream(options.out);
       return withProgress('exporting', total, async (update) => {
         let done = 0;
-        return exportEvents({ db, filter, format: options.format as ExportFormat, output, signingKey: config.audit.signingKey, onRow: () => update(++done) });
+        return exportEvents({
+          db,
+          filter,
+          format: options.format as ExportFormat,
+          output,
+          checkpoint: proven,
+          signer: config.auditLog.signer,
+          onRow: () => update(++done),
+        });
       });
     });
-    console.log(`${rows} events written to ${options.out}${options.format === 'ndjson' ? (signed ? ' (signed)' : ' (hashed; set AUDIT_SIGNING_KEY to sign)') : ''}`);
+    const proof = !proven
+      ? ' (no checkpoint in the database: not a proof; run a gateway with AUDIT_SIGNING_KEY)'
+      : ` (proven against the checkpoint of size ${proven.treeSize}${signed ? ', signed' : '; set AUDIT_SIGNING_KEY to sign the trailer'})`;
+    console.log(`${rows} events written to ${options.out}${options.format === 'ndjson' ? proof : ''}`);
   });
 
 program
@@ -240,19 +258,33 @@ program
   .description('check an NDJSON export offline against the log key you pinned: no database needed; fails closed')
   .argument('<file>')
   .option('--verifier-key <vkey>', "the log's verifier key you trust (from audit:keygen, obtained out of band)")
-  .option('--public-key <key>', 'the same, under its earlier name (or an earlier version\'s base64 key)')
-  .action(async (file: string, options: { verifierKey?: string; publicKey?: string }) => {
+  .option('--public-key <key>', 'the same, under its earlier name')
+  .option('--witness <vkey>', 'a witness verifier key (repeatable); default: AUDIT_WITNESSES', (value: string, previous: string[]) => [...previous, value], [])
+  .option('--quorum <k>', "cosignatures the export's checkpoint needs from those witnesses; default: AUDIT_WITNESS_QUORUM", (v) => Number(v))
+  .action(async (file: string, options: { verifierKey?: string; publicKey?: string; witness: string[]; quorum?: number }) => {
     const pinned = options.verifierKey ?? options.publicKey;
     // A key found in the file proves nothing about who wrote it: without a pinned key there is no check.
     if (!pinned) program.error('--verifier-key is required: the log\'s verifier key you trust, obtained out of band');
-    const result = await verifyExportFile(file, exportPublicKeyOf(pinned));
-    const verdict = !result.ok
-      ? `EXPORT INVALID: ${result.problem}`
-      : result.signed
-        ? `export intact: ${result.lines} lines, signature valid`
-        : 'EXPORT INVALID: the export is not signed, so it proves nothing (export from a gateway with AUDIT_SIGNING_KEY)';
-    console.log(verdict);
-    process.exitCode = result.ok && result.signed ? 0 : 1;
+    let trust;
+    try {
+      const witnessKeys = options.witness.length > 0 ? options.witness : (process.env.AUDIT_WITNESSES ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+      const witnesses = witnessKeys.map(parseWitnessVerifier);
+      const quorum = options.quorum ?? Number(process.env.AUDIT_WITNESS_QUORUM || 0);
+      if (!Number.isInteger(quorum) || quorum < 0 || quorum > witnesses.length) program.error(`--quorum must be a whole number from 0 to ${witnesses.length}`);
+      trust = { log: parseVerifierKey(pinned!), witnesses, quorum };
+    } catch (error) {
+      return program.error(`bad key: ${(error as Error).message}`);
+    }
+    const result = await verifyExportFile(file, trust);
+    if (!result.ok) console.log(`EXPORT INVALID: ${result.problem}`);
+    else
+      console.log(
+        `export proven: ${result.events} events and ${result.entries} entries in the log at the checkpoint of size ${result.treeSize}, ` +
+          (result.scope === 'whole_log'
+            ? 'every entry of that tree present (the whole log); signature valid'
+            : 'signature valid (a filtered export cannot prove that no matching event is missing)'),
+      );
+    process.exitCode = result.ok ? 0 : 1;
   });
 
 program

@@ -223,6 +223,49 @@ export async function buildTestVectors() {
         .map(async (e) => ({ ...entryLine(e.index), inclusion: (await inclusionProof(e.index, size, subtree)).map(b64) })),
     ),
   });
+  /** A whole-log export (docs/audit-format.md §9.1) of the test log against the cosigned checkpoint. */
+  const exportFile = async () => {
+    const proven = async (i: number) => ({ ...entryLine(i), inclusion: (await inclusionProof(i, size, subtree)).map(b64) });
+    const eventLine = async (eventId: string, payload: { name: string }, summary: Record<string, unknown>) => {
+      const { entries: proofs } = await eventProofBody(eventId, cosignedTwice);
+      const record = proofs.find((e) => e.kind === 'event')!.record;
+      return {
+        type: 'event',
+        id: eventId,
+        position: summary.position,
+        partner_id: record.partner_id,
+        partner_name: 'Acme CMS',
+        account_id: record.account_id,
+        business_event: record.business_event,
+        name: payload.name,
+        status: summary.status,
+        attempts: summary.attempts,
+        received_at: `${(record.received_at as string).slice(0, 23)}Z`,
+        request_id: record.request_id,
+        idempotency_key: record.idempotency_key,
+        last_error: null,
+        payload,
+        last_http_status: summary.last_http_status,
+        last_clevertap_status: summary.last_clevertap_status,
+        targets: summary.targets,
+        last_error_code: null,
+        entries: proofs,
+        pending: 0,
+      };
+    };
+    const lines = [
+      { type: 'header', format: 'bulletin-gateway-export/2', exported_at: '2026-01-01T00:01:00.000Z', filter: {}, scope: 'whole_log', checkpoint: cosignedTwice },
+      await eventLine(EVENT_1, PAYLOAD_1, { position: 1, status: 'sent', attempts: 2, last_http_status: 200, last_clevertap_status: 'success', targets: 2 }),
+      await eventLine(EVENT_2, PAYLOAD_2, { position: 2, status: 'queued', attempts: 0, last_http_status: null, last_clevertap_status: null, targets: null }),
+      { type: 'entry', ...(await proven(2)) },
+      { type: 'entry', ...(await proven(5)) },
+    ];
+    const body = lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const noteText = `${LOG_ORIGIN}\nbulletin-gateway export/v2\nlines ${lines.length}\nsha256 ${sha256}\n`;
+    const trailer = { type: 'trailer', format: 'bulletin-gateway-export/2', lines: lines.length, sha256, signature: signNote(noteText, logSigner) };
+    return `${body}${JSON.stringify(trailer)}\n`;
+  };
   const escapesInput = leafInput(ESCAPES_RECORD);
   return {
     warning: 'TEST ONLY: these keys are published; never trust them for anything real.',
@@ -268,6 +311,7 @@ export async function buildTestVectors() {
       consistency: { from: 3, to: size, proof: (await consistencyProof(3, size, subtree)).map(b64) },
       event_proof: await eventProofBody(EVENT_1, cosignedTwice),
       entries: entries.map((e) => `${JSON.stringify(entryLine(e.index))}\n`).join(''),
+      export: await exportFile(),
     },
     negative: await negativeVectors({ logSigner, witnessSeed: WITNESS_SEED, witnessVkey: witness.verifierKey, signed, receipt }),
   };

@@ -5,6 +5,9 @@ import request from 'supertest';
 import { bulletin, raise } from '../support/fixtures.js';
 import { ACCOUNT_ID, startGateway, type GatewayHarness } from '../support/gateway-harness.js';
 import { runCli } from '../support/gateway-process.js';
+import { sealedAndSigned, signingLog } from '../support/audit-log-keys.js';
+import { TreeSealer } from '../../src/audit-log/tree-sealer.service.js';
+import { generateNoteKey } from '../../src/transparency/signed-note.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 
@@ -154,7 +157,7 @@ describe('the bulletin-gateway CLI', () => {
       expect(unpinned).toMatchObject({ code: 1, stderr: expect.stringContaining('--verifier-key is required') });
       const keygen = JSON.parse((await cli(['audit:keygen', '--name', 'cli.example', '--json'])).stdout);
       const unsigned = await cli(['verify-export', file, '--verifier-key', keygen.verifier_key]);
-      expect(unsigned).toMatchObject({ code: 1, stdout: expect.stringContaining('EXPORT INVALID: the export is not signed') });
+      expect(unsigned).toMatchObject({ code: 1, stdout: expect.stringContaining('EXPORT INVALID: the export names no checkpoint') });
     });
 
     it('audit:keygen prints a signed-note key pair, exactly {"signing_key", "verifier_key"} with --json', async () => {
@@ -165,23 +168,29 @@ describe('the bulletin-gateway CLI', () => {
       expect((await cli(['audit:keygen', '--name', 'has space'])).code).toBe(1);
     });
 
-    it('signs the export with AUDIT_SIGNING_KEY and checks it against the trusted verifier key', async () => {
-      const keygen = JSON.parse((await cli(['audit:keygen', '--name', 'cli.example', '--json'])).stdout);
-      const privateKey = keygen.signing_key;
-      const publicKey = keygen.verifier_key;
-      const other = JSON.parse((await cli(['audit:keygen', '--name', 'cli.example', '--json'])).stdout).verifier_key;
+    it('exports against the latest checkpoint, signed with AUDIT_SIGNING_KEY, and verify-export proves it with the pinned verifier key', async () => {
+      // A gateway with the log key signs the checkpoint the CLI's export is made against.
+      const signing = signingLog('cli.example');
+      const signer = await startGateway({ database, env: { ...signing.env, AUDIT_SEAL_INTERVAL_MS: '3600000' } });
+      try {
+        await sealedAndSigned(signer, TreeSealer);
+      } finally {
+        await signer.close();
+      }
+      const other = generateNoteKey('cli.example').verifierKey;
       const file = join(workDir, 'signed.ndjson');
 
       const exported = await cli(['export', '--format', 'ndjson', '--out', file, '--status', 'sent'], {
-        AUDIT_SIGNING_KEY: privateKey,
-        AUDIT_STATE_DIR: mkdtempSync(join(tmpdir(), 'bg-cli-state-')),
+        AUDIT_SIGNING_KEY: signing.signingKey,
+        AUDIT_STATE_DIR: signing.stateDir,
       });
-      expect(exported).toMatchObject({ code: 0, stdout: expect.stringContaining('(signed)') });
-      expect(await cli(['verify-export', file, '--verifier-key', publicKey])).toMatchObject({ code: 0, stdout: expect.stringContaining('signature valid') });
-      expect(await cli(['verify-export', file, '--public-key', publicKey])).toMatchObject({ code: 0 }); // the option's earlier name
+      expect(exported).toMatchObject({ code: 0, stdout: expect.stringMatching(/proven against the checkpoint of size \d+, signed/) });
+      const verified = await cli(['verify-export', file, '--verifier-key', signing.verifierKey]);
+      expect(verified).toMatchObject({ code: 0, stdout: expect.stringMatching(/^export proven: \d+ events .*a filtered export cannot prove that no matching event is missing/) });
+      expect(await cli(['verify-export', file, '--public-key', signing.verifierKey])).toMatchObject({ code: 0 }); // the option's earlier name
       expect((await cli(['verify-export', file, '--verifier-key', other])).code).toBe(1);
       flipOneByte(file, 'CLI first');
-      const tampered = await cli(['verify-export', file, '--verifier-key', publicKey]);
+      const tampered = await cli(['verify-export', file, '--verifier-key', signing.verifierKey]);
       expect(tampered).toMatchObject({ code: 1, stdout: expect.stringContaining('EXPORT INVALID') });
     });
 

@@ -4,10 +4,23 @@ import { bearer, createKeyIn } from '../support/fixtures.js';
 import { ACCOUNT_ID } from '../support/gateway-harness.js';
 import { GatewayProcess } from '../support/gateway-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { signingLog } from '../support/audit-log-keys.js';
+import { waitFor } from '../support/wait-for.js';
+
+async function sql(url: string, text: string): Promise<Record<string, any>[]> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    return (await client.query(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
 
 /**
  * 200,000 events exported from a real gateway process while its resident memory is sampled: a streamed
- * export holds one batch at a time, so memory must stay flat however long the log is.
+ * export holds one batch at a time, so memory must stay flat however long the log is. The gateway has a
+ * log key, so the NDJSON export is the proven one: every leaf of the tree with its inclusion proof.
  */
 describe('exporting 200,000 events', () => {
   const EVENTS = 200_000;
@@ -42,16 +55,25 @@ describe('exporting 200,000 events', () => {
     } finally {
       await db.end();
     }
+    const log = signingLog();
     gateway = await GatewayProcess.start({
       DATABASE_URL: database.url,
-      // The sealer would chain the 200k rows in the background and blur the export's own footprint.
-      AUDIT_SEAL_INTERVAL_MS: '3600000',
+      ...log.env,
       // Left alone, V8 lets short-lived garbage pile up (the CSV encoder makes plenty) before collecting
       // it, which looks like growth. A modest old-space cap makes RSS track what is really retained, and
       // an export that kept its rows would die of it instead of passing.
       NODE_OPTIONS: '--max-old-space-size=128',
     });
-  }, 120_000);
+    // The tree and a checkpoint over it first: the sealer must be idle while the export's footprint is measured.
+    await waitFor(
+      async () => {
+        const [row] = await sql(database.url, `SELECT (SELECT count(*) FROM audit_leaves)::int AS leaves, (SELECT max(tree_size) FROM audit_tree_checkpoints)::int AS signed`);
+        return row.leaves === 2 * EVENTS && row.signed === row.leaves ? true : undefined;
+      },
+      300_000,
+      'the 400,000 leaves sealed and checkpointed',
+    );
+  }, 420_000);
   afterAll(async () => {
     await gateway?.kill('SIGTERM');
     await database?.drop();
@@ -92,12 +114,12 @@ describe('exporting 200,000 events', () => {
     );
 
     if (format === 'ndjson') {
-      expect(lines).toBe(EVENTS + 2); // header, events, trailer
+      expect(lines).toBe(EVENTS + 2); // header, events (each with its two proven leaves), trailer
       const trailer = JSON.parse(tail.trimEnd().split('\n').pop()!);
-      expect(trailer).toMatchObject({ type: 'trailer', lines: EVENTS + 1 });
+      expect(trailer).toMatchObject({ type: 'trailer', lines: EVENTS + 1, signature: expect.stringContaining('bulletin-gateway export/v2') });
     } else {
       expect(lines).toBe(EVENTS + 1); // header row, events
     }
     expect(growth).toBeLessThan(MAX_GROWTH_MB);
-  }, 60_000);
+  }, 240_000);
 });

@@ -15,6 +15,7 @@ import {
   verifyConsistency,
   verifyEntriesAgainstCheckpoint,
   verifyEventProof,
+  verifyExport,
 } from './verifier.js';
 
 /**
@@ -109,6 +110,22 @@ describe('the independent verifier against a live gateway', () => {
     expect(new Set(audit.entries.map((e) => e.kind))).toEqual(new Set(['event', 'attempt', 'rejection', 'replay', 'replay_item']));
   });
 
+  it('verifies a whole-log and a filtered NDJSON export (§9.1), the whole-log one recomputing the root', async () => {
+    const exported = async (query: string) => (await get(`/v1/events/export?format=ndjson${query}`).expect(200)).text;
+    const whole = verifyExport(await exported(''), log.verifierKey, policy);
+    expect(whole.scope).toBe('whole_log');
+    expect(whole.recomputedRoot?.equals(whole.checkpoint.rootHash)).toBe(true);
+    expect(whole.entries.size).toBe(whole.checkpoint.size);
+    expect(whole.checkpoint.size).toBeGreaterThanOrEqual(second.size);
+    for (const [eventId, payload] of payloads) expect(whole.events.find((e) => e.id === eventId)?.payload).toEqual(payload);
+    expect(whole.events.find((e) => e.id === replayed)!.entries.map((e) => e.kind)).toEqual(['event', 'attempt', 'replay_item', 'attempt']);
+    const filtered = verifyExport(await exported(`&status=sent`), log.verifierKey, policy);
+    expect(filtered.scope).toBe('filtered');
+    expect(filtered.recomputedRoot).toBeUndefined();
+    expect(filtered.events.length).toBeGreaterThan(0);
+    expect(filtered.events.length).toBeLessThan(whole.events.length);
+  });
+
   it('serves records of the same shapes as the test vectors of §12', async () => {
     const vectors = JSON.parse(readFileSync(join(process.cwd(), 'docs/audit-format-vectors.json'), 'utf8'));
     const shape = (record: Record<string, unknown>) => Object.entries(record).map(([name, value]) => `${name}:${value === null ? 'null' : typeof value}`).sort();
@@ -142,5 +159,8 @@ describe('the independent verifier against a live gateway', () => {
     verifyCheckpoint(JSON.parse(proofText).checkpoint, log.verifierKey, policy);
     const entries = (await get(`/v1/audit/entries?from=0&to=${second.size}`).expect(200)).text;
     expect(() => verifyEntriesAgainstCheckpoint(entries, second.note, log.verifierKey, policy)).toThrow(/^root_mismatch: /);
+    // A fresh export is signed over the rewritten record, and still fails: the record is not under the root.
+    const exported = (await get('/v1/events/export?format=ndjson').expect(200)).text;
+    expect(() => verifyExport(exported, log.verifierKey, policy)).toThrow(/^bad_inclusion: /);
   });
 });

@@ -31,6 +31,7 @@ import {
   verifyEntriesAgainstCheckpoint,
   verifyEventProof,
   verifyInclusion,
+  verifyExport,
   verifyReceipt,
 } from './verifier.js';
 import {
@@ -228,6 +229,19 @@ describe('test vectors (docs/audit-format-vectors.json)', () => {
       expect(r.entries.map((e) => e.index)).toEqual([0, 1, 4]);
       expect(r.events.length).toBe(1);
       expect(r.receipt?.eventId).toBe(EVENT1);
+    });
+    it('§9.1 export: the whole-log export of the test log verifies and recomputes the root; edits do not', () => {
+      const text: string = V.routes.export;
+      const r = verifyExport(text, LOG, { ...witnessPolicy });
+      expect(r.scope).toBe('whole_log');
+      expect([...r.entries.keys()].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(encodeBase64(r.recomputedRoot!)).toBe(V.tree.root_hash);
+      expect(r.events.map((e) => e.id)).toEqual([EVENT1, EVENT2]);
+      expect(() => verifyExport(text.replace('"attempts":2', '"attempts":3'), LOG)).toThrow(/^export_changed: /);
+      expect(() => verifyExport(text.replace('"status":"sent"', '"status":"sent" '), LOG)).toThrow(/^export_changed: /);
+      const lines = text.trimEnd().split('\n');
+      expect(() => verifyExport([lines[0], lines[2], lines[1], ...lines.slice(3)].join('\n') + '\n', LOG)).toThrow(/^bad_export: .*position/);
+      expect(() => verifyExport(text, otherLog.vkey)).toThrow(/^no_trusted_signature: /);
     });
     it('GET /v1/events/:id/proof for the second event (entries 3, 6), entry 3 using the vector inclusion proof', () => {
       const body = eventProofBody(EVENT2);

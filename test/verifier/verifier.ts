@@ -36,6 +36,9 @@
  *   §9/§10 verifyEntriesAgainstCheckpoint(entries, checkpointNote, logVkey, policy?) full audit
  *        verifyEventProof(proofJson, logVkey, options?)  GET /v1/events/:id/proof
  *        parseNdjson(text)                 (JSON text with repeated member names is refused)
+ *   §9.1 verifyExport(text, logVkey, policy?)  an NDJSON export: checkpoint, every entry's proof, event
+ *                                     lines against their event records, the trailer's note; whole-log
+ *                                     exports also recompute the root from every entry
  *
  * Hashes may be passed either as base64 strings (validated strictly, 32 bytes) or as 32-byte buffers.
  *
@@ -1041,4 +1044,134 @@ export function verifyEventProof(proofJson: string | unknown, vkey: string | Ver
     for (const r of events) checkReceiptMatchesEvent(receipt, r);
   }
   return { checkpoint, eventId, entries: out, events, receipt };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// §9.1 Exports
+
+export const EXPORT_FORMAT = 'bulletin-gateway-export/2';
+export const EXPORT_NOTE_HEADER = 'bulletin-gateway export/v2';
+/** §9.1: the event-line fields an `event` record proves, copied as they are. */
+const EXPORT_PROVEN_FIELDS = ['partner_id', 'account_id', 'business_event', 'request_id', 'idempotency_key'] as const;
+
+export interface VerifiedExport {
+  checkpoint: VerifiedCheckpoint;
+  scope: 'whole_log' | 'filtered';
+  /** The event lines, as parsed. */
+  events: Array<Record<string, unknown> & { id: string; entries: ProofEntry[] }>;
+  /** Every proven entry of the file (event lines' and entry lines'), by index. */
+  entries: Map<number, EntryLine>;
+  /** Whole-log exports: the root recomputed from every entry (§4), equal to the checkpoint's. */
+  recomputedRoot?: Buffer;
+}
+
+/**
+ * §9.1 "Verifying an export", steps 1 to 7, on the whole file in memory (a test-sized verifier: it keeps
+ * every leaf hash). A whole-log export's completeness is checked by recomputing the root from all its
+ * entries, the method §9.1 step 7 allows besides the per-index count.
+ */
+export function verifyExport(text: string, vkey: string | VerifierKey, policy: WitnessPolicy = {}): VerifiedExport {
+  const logKey = typeof vkey === 'string' ? parseVerifierKey(vkey, KEY_TYPE_ED25519) : vkey;
+  // Step 1: the shape of the file.
+  const lines = parseNdjson(text) as Array<Record<string, unknown>>;
+  lines.forEach((line, i) => {
+    if (line === null || typeof line !== 'object' || Array.isArray(line)) fail('bad_export', `line ${i + 1} is not an object`);
+    if (line.type === 'error') fail('export_incomplete', `line ${i + 1}: the export failed on the server: ${String(line.error)}`);
+  });
+  if (lines.length < 2) fail('bad_export', 'an export has at least a header and a trailer');
+  const header = lines[0]!;
+  const trailer = lines[lines.length - 1]!;
+  if (header.type !== 'header' || header.format !== EXPORT_FORMAT) fail('bad_export', `the first line is not a ${EXPORT_FORMAT} header`);
+  if (trailer.type !== 'trailer') fail('bad_export', 'the last line is not the trailer');
+  if (header.scope !== 'whole_log' && header.scope !== 'filtered') fail('bad_export', 'the header scope is neither whole_log nor filtered');
+  const body = lines.slice(1, -1);
+  let sawEntryLine = false;
+  for (const [i, line] of body.entries()) {
+    if (line.type === 'event' && sawEntryLine) fail('bad_export', `line ${i + 2}: an event line after the entry lines`);
+    else if (line.type === 'entry') sawEntryLine = true;
+    else if (line.type !== 'event') fail('bad_export', `line ${i + 2} has type ${JSON.stringify(line.type)}`);
+  }
+  // Step 2: the checkpoint.
+  if (typeof header.checkpoint !== 'string') fail('no_checkpoint', 'the export names no checkpoint: it proves nothing');
+  const checkpoint = verifyCheckpoint(header.checkpoint, logKey, policy);
+  // Step 3: every entry proven, no index twice.
+  const entries = new Map<number, EntryLine>();
+  const prove = (e: unknown, what: string): EntryLine => {
+    const entry = checkEntryShape(e, what);
+    const inclusion = (e as Record<string, unknown>).inclusion;
+    if (!Array.isArray(inclusion)) fail('bad_entry', `${what}.inclusion is not an array`);
+    if (entry.index >= checkpoint.size) fail('bad_entry', `${what}: index ${entry.index} is not under the checkpoint of size ${checkpoint.size}`);
+    try {
+      verifyInclusion(entry.index, checkpoint.size, leafHash(entry.record), inclusion as string[], checkpoint.rootHash);
+    } catch (err) {
+      fail('bad_inclusion', `${what} (index ${entry.index}): ${(err as Error).message}`);
+    }
+    if (entries.has(entry.index)) fail('duplicate_entry', `${what}: index ${entry.index} appears twice`);
+    entries.set(entry.index, entry);
+    return entry;
+  };
+  // Step 4: event lines.
+  const events: VerifiedExport['events'] = [];
+  let lastPosition = -1;
+  let lastOther = -1;
+  for (const [i, line] of body.entries()) {
+    const what = `line ${i + 2}`;
+    if (line.type === 'entry') {
+      // Step 5: entry lines.
+      if (header.scope !== 'whole_log') fail('bad_export', `${what}: an entry line in a filtered export`);
+      if (line.kind !== 'rejection' && line.kind !== 'replay') fail('bad_export', `${what}: an entry line holds a ${String(line.kind)}`);
+      const entry = prove(line, what);
+      if (entry.index <= lastOther) fail('bad_export', `${what}: entry lines not in ascending index order`);
+      lastOther = entry.index;
+      continue;
+    }
+    if (typeof line.position !== 'number' || !Number.isSafeInteger(line.position) || line.position <= lastPosition)
+      fail('bad_export', `${what}: position not above the previous event line's`);
+    lastPosition = line.position;
+    if (!Array.isArray(line.entries) || line.entries.length === 0) fail('bad_export', `${what}: no entries`);
+    if (typeof line.pending !== 'number' || !Number.isSafeInteger(line.pending) || line.pending < 0) fail('bad_export', `${what}: pending is not a count`);
+    let previous = -1;
+    const own = (line.entries as unknown[]).map((e, j) => {
+      const entry = prove(e, `${what} entries[${j}]`);
+      if (entry.index <= previous) fail('bad_export', `${what}: entries not in ascending index order`);
+      previous = entry.index;
+      if (!(EVENT_PROOF_KINDS as readonly string[]).includes(entry.kind)) fail('bad_export', `${what}: a ${entry.kind} entry in an event line`);
+      if (eventNamedBy(entry.record) !== line.id) fail('wrong_event', `${what}: entry ${entry.index} names another event`);
+      return entry;
+    });
+    const eventRecords = own.filter((e) => e.kind === 'event').map((e) => e.record);
+    if (eventRecords.length !== 1) fail('no_event_entry', `${what}: ${eventRecords.length} event entries, not exactly one`);
+    const record = eventRecords[0]!;
+    for (const field of EXPORT_PROVEN_FIELDS)
+      if (line[field] !== record[field]) fail('summary_mismatch', `${what}: ${field} differs from the event record`);
+    if (line.received_at !== `${String(record.received_at).slice(0, 23)}Z`) fail('summary_mismatch', `${what}: received_at differs from the event record`);
+    if (line.payload !== null) {
+      if (payloadSha256(line.payload) !== record.payload_sha256) fail('summary_mismatch', `${what}: the payload's SHA-256 is not the record's payload_sha256`);
+      const name = (line.payload as Record<string, unknown>)?.name;
+      if (typeof name === 'string' && line.name !== name) fail('summary_mismatch', `${what}: name is not the payload's`);
+    }
+    events.push(line as VerifiedExport['events'][number]);
+  }
+  // Step 6: the trailer and its note.
+  const before = text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1);
+  const digest = createHash('sha256').update(before, 'utf8').digest('hex');
+  if (trailer.format !== EXPORT_FORMAT || trailer.lines !== lines.length - 1 || trailer.sha256 !== digest)
+    fail('export_changed', 'the trailer does not match the lines before it');
+  if (typeof trailer.signature !== 'string') fail('export_unsigned', 'the trailer is not signed');
+  const note = openNote(trailer.signature, [ed25519NoteVerifier(logKey)]);
+  if (note.text !== `${logKey.name}\n${EXPORT_NOTE_HEADER}\nlines ${lines.length - 1}\nsha256 ${digest}\n`)
+    fail('bad_export_note', "the trailer note's text is not this file's");
+  // Step 7: a whole-log export holds the whole tree.
+  let recomputedRoot: Buffer | undefined;
+  if (header.scope === 'whole_log') {
+    const hashes: Buffer[] = [];
+    for (let index = 0; index < checkpoint.size; index++) {
+      const entry = entries.get(index);
+      if (!entry) fail('export_incomplete', `entry ${index} of the ${checkpoint.size} under the checkpoint is missing`);
+      hashes.push(leafHash(entry.record));
+    }
+    recomputedRoot = merkleRoot(hashes);
+    if (!recomputedRoot.equals(checkpoint.rootHash)) fail('root_mismatch', 'the entries do not recompute the checkpoint root');
+  }
+  return { checkpoint, scope: header.scope, events, entries, recomputedRoot };
 }
