@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Logger, Param, Query, Req, Res, UseGuards } fr
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { GatewayError } from '../common/gateway.error.js';
+import { secretScrubber } from '../common/secret-scrubber.js';
 import { strictValidation } from '../common/query-validation.pipe.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
@@ -14,7 +15,7 @@ import { exportEvents, type ExportCheckpoint, failedMidStream } from './event-ex
 import { LogProofs } from '../audit-log/log-proofs.service.js';
 import { IsIn, IsOptional } from 'class-validator';
 import { ApiExtraModels, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
-import { ANY_ROLE, ApiJsonResponse, ApiProblems, ApiV1Controller, ApiV1Operation, HEADERS, invalidRequest, notFound as notFoundProblem, PROBLEMS } from '../openapi/api-docs.js';
+import { ANY_ROLE, ApiJsonResponse, ApiProblems, ApiV1Controller, ApiV1Operation, HEADERS, invalidRequest, notFound as notFoundProblem, PROBLEMS, type ProblemSpec } from '../openapi/api-docs.js';
 import { EVENT_DETAIL_EXAMPLE, EVENT_SUMMARY_EXAMPLE, EventDetailView, EventPageView, StatusCountsView, TIMELINE_MODELS } from './event-views.js';
 
 class ExportQuery extends EventFilter {
@@ -28,18 +29,28 @@ const visibleTo = (principal: Principal) => (canReadEverything(principal) ? unde
 
 const notFound = () => new GatewayError('not_found', 404, 'No such event');
 
+const SECRET_IN_FILTER: ProblemSpec = {
+  status: 400,
+  description: 'A filter holds a gateway key or passcode: nothing is exported',
+  examples: { secretInFilter: { code: 'secret_in_request', detail: 'The export filter holds a gateway key or passcode: nothing was exported (rotate that key)' } },
+};
+
 @Controller('v1/events')
 @UseGuards(ApiAuthGuard)
 @ApiV1Controller('audit')
 export class EventsController {
   private readonly logger = new Logger('Export');
 
+  private readonly scrub: (text: string) => string;
+
   constructor(
     private readonly events: EventAuditRepository,
     private readonly db: DataSource,
     private readonly proofs: LogProofs,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    this.scrub = secretScrubber(config);
+  }
 
   @Get()
   @ApiV1Operation({ id: 'listEvents', summary: 'List events, newest first', roles: ANY_ROLE, description: 'Filtered and paged by log position: new events never shift the pages being walked.' })
@@ -58,7 +69,15 @@ export class EventsController {
   }
 
   @Get('export')
-  @ApiV1Operation({ id: 'exportEvents', summary: 'Export events as a file', roles: ANY_ROLE, description: 'Streamed, any size; NDJSON ends with a trailer line signed by the audit key (when configured). A failure midway ends the file with an error line.' })
+  @ApiV1Operation({
+    id: 'exportEvents',
+    summary: 'Export events as a file',
+    roles: ANY_ROLE,
+    description:
+      'Streamed, any size. NDJSON is a proof: a header naming the signed checkpoint it was made against, each event with its leaves and their inclusion proofs, ' +
+      'and a trailer signed by the log key (docs/audit-format.md §9.1; check it with `bulletin-gateway verify-export`). CSV is a view, not a proof. ' +
+      'A failure midway ends the file with an error line.',
+  })
   @ApiResponse({
     status: 200,
     description: 'The file (Content-Disposition: attachment)',
@@ -68,9 +87,13 @@ export class EventsController {
       'text/csv': { schema: { type: 'string' }, example: 'id,position,partner_id,partner_name,account_id,business_event,name,status,attempts,received_at,request_id,idempotency_key,last_error\n' },
     },
   })
-  @ApiProblems(invalidRequest('format', 'format must be ndjson or csv'), PROBLEMS.unauthenticated, PROBLEMS.databaseUnavailable)
+  @ApiProblems(invalidRequest('format', 'format must be ndjson or csv'), SECRET_IN_FILTER, PROBLEMS.unauthenticated, PROBLEMS.databaseUnavailable)
   async export(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Query(strictValidation) query: ExportQuery) {
     const { format = 'ndjson', ...filter } = query;
+    // The filter is written into the file's header: a key pasted into it would be exported (and signed).
+    const asked = JSON.stringify(filter);
+    if (this.scrub(asked) !== asked)
+      throw new GatewayError('secret_in_request', 400, 'The export filter holds a gateway key or passcode: nothing was exported (rotate that key)');
     const checkpoint = format === 'ndjson' ? await this.exportCheckpoint() : undefined;
     // Streamed straight to the socket, with backpressure; the rows never sit in memory together.
     reply.hijack();

@@ -327,6 +327,18 @@ describe('hostile input (issue #15 findings)', () => {
       expectProblem(response, 400, 'unstorable_text');
     });
 
+    it('a key pasted into an export filter is refused, not written into the file', async () => {
+      // Found by the fuzzer: the NDJSON header names the filter, so the key came back in a signed file.
+      const pasted = `leak-${admin}`;
+      for (const format of ['ndjson', 'csv']) {
+        const response = await request(gateway.http).get(`/v1/events/export?format=${format}&account=${encodeURIComponent(pasted)}`).set(bearer(admin));
+        expectProblem(response, 400, 'secret_in_request');
+        expect(response.text + JSON.stringify(response.headers)).not.toContain(admin);
+      }
+      const clean = await request(gateway.http).get('/v1/events/export?account=leak-nothing').set(bearer(admin));
+      expect(clean.status).toBe(200);
+    });
+
     it('an export that fails midway ends with an error line the verifier reports', async () => {
       // Far more rows than the socket buffers hold, so the query is still open while the client pauses.
       const [{ id: partnerId }] = await gateway.sql('SELECT id FROM partners WHERE name = $1', ['valid B']);
