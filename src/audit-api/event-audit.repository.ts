@@ -2,28 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../common/page-cursor.js';
 import { eventConditions, LAST_ATTEMPT_JOIN, type SqlConditions } from '../event-log/event-conditions.js';
+import { EVENT_JOINS, EVENT_SOURCE, type EventSummary, SUMMARY_COLUMNS, type SummaryRow, toSummary } from '../event-log/event-summary.js';
 import type { EventFilter, EventListQuery } from '../event-log/event-filter.dto.js';
 import { EVENT_STATUSES, type EventStatus } from '../event-log/event-status.js';
 import { isUuid } from '../common/uuid.js';
-
-export interface EventSummary {
-  id: string;
-  position: number;
-  partner_id: string;
-  partner_name: string;
-  account_id: string;
-  business_event: string;
-  name: string;
-  status: string;
-  attempts: number;
-  received_at: string;
-  request_id: string;
-  idempotency_key: string | null;
-  last_error: string | null;
-}
-
-/** An event summary as Postgres returns it: positions are bigints (text), times are Dates. */
-export type SummaryRow = Omit<EventSummary, 'position' | 'received_at'> & { position: string; received_at: Date };
 
 export interface EventPage {
   data: EventSummary[];
@@ -31,18 +13,6 @@ export interface EventPage {
 }
 
 const DEFAULT_LIMIT = 50;
-
-/** The columns every listing and export shows, over `bulletin_events e`, `event_status s`, `partners p`, `a`. */
-export const SUMMARY_COLUMNS = `e.id, e.position, e.partner_id, p.name AS partner_name, e.account_id, e.business_event,
-  e.payload->>'name' AS name, s.status, s.attempts, e.received_at, e.request_id, e.idempotency_key, a.error AS last_error`;
-
-/** What `e` is joined with to show it. */
-const EVENT_JOINS = `JOIN event_status s ON s.event_id = e.id
-  JOIN partners p ON p.id = e.partner_id
-  ${LAST_ATTEMPT_JOIN}`;
-
-export const EVENT_SOURCE = `bulletin_events e
-  ${EVENT_JOINS}`;
 
 /**
  * A time window is turned into the span of log positions its events have (exact: read from the
@@ -208,9 +178,6 @@ function boundPositions(conditions: SqlConditions, position: string, span: Windo
   if (span.last !== undefined) conditions.add((p) => `${position} <= ${p}`, span.last);
 }
 
-export function toSummary(row: SummaryRow): EventSummary {
-  return { ...row, position: Number(row.position), received_at: iso(row.received_at) };
-}
 
 /** The entry's index in the audit log's tree (a bigint, read as text), or null while it is not sealed yet. */
 const leafIndex = (row: Record<string, unknown>) => (row.leaf_index === null ? null : Number(row.leaf_index));

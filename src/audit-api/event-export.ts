@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { eventConditions } from '../event-log/event-conditions.js';
 import type { EventFilter } from '../event-log/event-filter.dto.js';
-import { EVENT_SOURCE, SUMMARY_COLUMNS } from './event-audit.repository.js';
+import { EVENT_SOURCE, SUMMARY_COLUMNS } from '../event-log/event-summary.js';
 import { recordOfSql, recordSql } from '../audit-log/leaf-records.js';
 import { BatchedInclusion } from '../audit-log/tree-reader.js';
 import type { LeafRecord } from '../transparency/leaf.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { EVENT_SOURCE, type EventSummary, SUMMARY_COLUMNS, type SummaryRow, toSummary } from '../audit-api/event-audit.repository.js';
+import { EVENT_SOURCE, type EventSummary, SUMMARY_COLUMNS, type SummaryRow, toSummary } from '../event-log/event-summary.js';
 import { QUEUED_CHANNEL, requeueStatement } from '../dispatch/dispatch-queue.js';
 import { eventConditions } from '../event-log/event-conditions.js';
 import type { EventFilter } from '../event-log/event-filter.dto.js';

@@ -139,12 +139,13 @@ function ExportPanel({ api, filters }: { api: Api; filters: Filters }) {
         <label class="choice">
           <input type="radio" name="export-format" value="ndjson" checked={format === 'ndjson'} onChange={() => setFormat('ndjson')} />
           <span>
-            NDJSON, verifiable offline with <code>bulletin-gateway verify-export</code> (signed when the gateway has an AUDIT_SIGNING_KEY)
+            NDJSON, a proof: each event with its inclusion proofs to a signed checkpoint, checked offline with{' '}
+            <code>bulletin-gateway verify-export --verifier-key</code> (needs the gateway's AUDIT_SIGNING_KEY)
           </span>
         </label>
         <label class="choice">
           <input type="radio" name="export-format" value="csv" checked={format === 'csv'} onChange={() => setFormat('csv')} />
-          CSV, for spreadsheets (not signed)
+          CSV, for spreadsheets: a view, not a proof
         </label>
       </fieldset>
       {error && <ErrorAlert>Export failed: {error}</ErrorAlert>}
