@@ -409,7 +409,7 @@ export interface paths {
         };
         /**
          * Export events as a file
-         * @description Streamed, any size; NDJSON ends with a trailer line signed by the audit key (when configured). A failure midway ends the file with an error line.
+         * @description Streamed, any size. NDJSON is a proof: a header naming the signed checkpoint it was made against, each event with its leaves and their inclusion proofs, and a trailer signed by the log key (docs/audit-format.md §9.1; check it with `bulletin-gateway verify-export`). CSV is a view, not a proof. A failure midway ends the file with an error line.
          *
          *     **Roles:** any role (partners see only their own events).
          */
@@ -3016,7 +3016,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description A parameter or body field is not valid; `errors` names each */
+            /** @description A parameter or body field is not valid; `errors` names each; A filter holds a gateway key or passcode: nothing is exported */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
