@@ -12,6 +12,7 @@ export const LEAF_TABLES = [
   { kind: 'rejection', table: 'rejected_requests', time: 'received_at' },
   { kind: 'replay', table: 'replay_requests', time: 'requested_at' },
   { kind: 'replay_item', table: 'replay_items', time: 'queued_at' },
+  { kind: 'erasure', table: 'payload_erasures', time: 'erased_at' },
 ] as const;
 
 export type LeafKind = (typeof LEAF_TABLES)[number]['kind'];
@@ -91,6 +92,16 @@ const RECORD_FIELDS: Record<LeafKind, [string, string][]> = {
     ['replay_id', 't.replay_id'],
     ['event_id', 't.event_id'],
     ['queued_at', time('t.queued_at')],
+  ],
+  // Names what it erased as an auditor sees it in the log: the event's id, or the rejection's request id,
+  // and the digest its record commits to.
+  erasure: [
+    ['event_id', 't.event_id'],
+    ['rejection_request_id', '(SELECT r.request_id FROM rejected_requests r WHERE r.position = t.rejection_position)'],
+    ['erased_sha256', 't.erased_sha256'],
+    ['reason', 't.reason'],
+    ['requested_by', 't.requested_by'],
+    ['erased_at', time('t.erased_at')],
   ],
 };
 
