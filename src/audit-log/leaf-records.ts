@@ -118,10 +118,10 @@ export function recordSql(kind: LeafKind, alias = 't'): string {
 /**
  * The current record of the row a (kind, source position) pair names, or null when the row is gone: one
  * index look-up per row (a scalar subquery of the row's own kind), whatever the planner thinks of the
- * table sizes.
+ * table sizes. `kinds` limits it to the tables a migration knows exist at its point in the schema.
  */
-export function recordOfSql(kindColumn: string, positionColumn: string): string {
-  const branches = LEAF_TABLES.map(
+export function recordOfSql(kindColumn: string, positionColumn: string, kinds: readonly LeafKind[] = LEAF_KINDS): string {
+  const branches = LEAF_TABLES.filter(({ kind }) => kinds.includes(kind)).map(
     ({ kind, table }) => `WHEN '${kind}' THEN (SELECT ${recordSql(kind)} FROM ${table} t WHERE t.position = ${positionColumn})`,
   );
   return `CASE ${kindColumn} ${branches.join(' ')} END`;
