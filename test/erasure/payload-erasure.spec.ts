@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
 import { TreeSealer } from '../../src/audit-log/tree-sealer.service.js';
@@ -123,6 +125,9 @@ describe('erasing a payload', () => {
       requested_by: await partnerIdOf(gateway, admin),
       erased_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
     });
+    // The same members as the published vector of the kind (§12).
+    const vectors = JSON.parse(readFileSync(join(process.cwd(), 'docs/audit-format-vectors.json'), 'utf8'));
+    expect(Object.keys(audit.entries.at(-1)!.record).sort()).toEqual(Object.keys(vectors.erasure_record.record).sort());
   });
 
   it('verifies, counting the erasure', async () => {
