@@ -98,11 +98,21 @@ export interface ReplayEntry {
   include_uncertain: boolean;
 }
 
-export type TimelineEntry = ReceivedEntry | AttemptEntry | ReplayEntry;
+/** The payload was erased on request (right to erasure); the erasure is a leaf of its own. */
+export interface ErasureEntry {
+  type: 'payload_erased';
+  at: string;
+  reason: string;
+  leaf_index: number | null;
+}
+
+export type TimelineEntry = ReceivedEntry | AttemptEntry | ReplayEntry | ErasureEntry;
 
 export interface EventDetail extends EventSummary {
-  payload: Record<string, unknown>;
+  /** Null once erased (see payload_erasure); payload_sha256 still names it. */
+  payload: Record<string, unknown> | null;
   payload_sha256?: string;
+  payload_erasure?: { erased_at: string; reason: string } | null;
   /** The event's leaf in the audit log's Merkle tree; null until sealed. */
   leaf: { index: number; hash: string } | null;
   timeline: TimelineEntry[];
