@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GatewayError } from '../common/gateway.error.js';
+import { GatewayError, invalidField } from '../common/gateway.error.js';
 import { refuseSecrets, secretScrubber } from '../common/secret-scrubber.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
@@ -32,9 +32,9 @@ export class PayloadEraser {
 
   private checked(request: ErasureRequest): ErasureRequest {
     const reason = request.reason.trim();
-    if (!reason) throw new GatewayError('invalid_request', 400, 'reason is required: say why this payload is erased', [{ field: 'reason', message: 'reason is required' }]);
-    if (reason.length > MAX_REASON_LENGTH)
-      throw new GatewayError('invalid_request', 400, `reason must be at most ${MAX_REASON_LENGTH} characters`, [{ field: 'reason', message: 'too long' }]);
+    // The route's body validation says the same; the CLI comes through here only.
+    if (!reason) throw invalidField('reason', 'reason is required: say why this payload is erased');
+    if (reason.length > MAX_REASON_LENGTH) throw invalidField('reason', `reason must be at most ${MAX_REASON_LENGTH} characters`);
     refuseSecrets(reason, this.scrub, 'The erasure reason');
     return { ...request, reason };
   }

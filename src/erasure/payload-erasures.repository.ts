@@ -61,6 +61,8 @@ export class PayloadErasuresRepository {
   async eraseRejectionExcerpt(position: number, request: ErasureRequest): Promise<ErasureOutcome> {
     if (!Number.isSafeInteger(position) || position < 1) return { kind: 'not_found' };
     return this.db.transaction(async (tx) => {
+      // Erasures take turns (with replays): a second erasure of the same row then reads the first one's result.
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [REPLAY_LOCK_KEY]);
       const [rejection] = await tx.query<{ excerpt_sha256: string | null; erased: boolean }[]>(
         `SELECT encode(sha256(convert_to(r.payload_excerpt, 'UTF8')), 'hex') AS excerpt_sha256,
                 EXISTS (SELECT 1 FROM payload_erasures x WHERE x.rejection_position = r.position) AS erased
