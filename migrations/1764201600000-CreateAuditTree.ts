@@ -98,7 +98,8 @@ async function keepExcerptDigests(db: QueryRunner): Promise<void> {
 
 /** Builds the first leaves from the hash chain, in its order. A chained row that is gone stops the upgrade. */
 async function carryOverChain(db: QueryRunner): Promise<void> {
-  const record = recordOfSql('c.entry_kind', 'c.entry_ref');
+  // The kinds of the hash chain's era: later kinds' tables do not exist yet at this migration.
+  const record = recordOfSql('c.entry_kind', 'c.entry_ref', ['event', 'attempt', 'rejection', 'replay', 'replay_item']);
   const builder = await TreeBuilder.open(db);
   for (let after = 0; ; ) {
     const rows: { position: string; entry_kind: string; entry_ref: string; xid: string; record: any }[] = await db.query(

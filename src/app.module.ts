@@ -16,6 +16,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { RejectionsModule } from './rejections/rejections.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { ReplayModule } from './replay/replay.module.js';
+import { ErasureModule } from './erasure/erasure.module.js';
 
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         AuditApiModule,
         RejectionsModule,
         ReplayModule,
+        ErasureModule,
         RateLimitsModule,
         ConsoleModule,
         IdempotencyModule,

@@ -356,6 +356,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/{id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase an event's payload (right to erasure)
+         * @description Appends an `erasure` entry to the log and sets the payload to null, for good. Every record, proof and receipt stays valid: the event commits to its payload by `payload_sha256` only. Only once delivery has ended (not while queued or retrying). See docs/audit.md.
+         *
+         *     **Roles:** admin.
+         */
+        post: operations["erasePayload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events/{id}/proof": {
         parameters: {
             query?: never;
@@ -760,6 +782,14 @@ export interface components {
              */
             role?: "partner" | "auditor" | "operator" | "admin";
         };
+        /** @description Why an event's payload is erased */
+        ErasureRequest: {
+            /**
+             * @description Why (a request or ticket number, not the person): kept in the log for good, so no personal data and no secret
+             * @example data-subject request DSR-2026-0042
+             */
+            reason: string;
+        };
         /** @description One event: its summary, the payload as received and its whole timeline */
         EventDetail: {
             /** @description The CleverTap account */
@@ -782,10 +812,17 @@ export interface components {
             /** Format: uuid */
             partner_id: string;
             partner_name: string;
-            /** @description The bulletin as the partner sent it */
+            /** @description The bulletin as the partner sent it; null once erased (see `payload_erasure`) */
             payload: {
                 [key: string]: unknown;
-            };
+            } | null;
+            /** @description When and why the payload was erased; null while it is kept. `payload_sha256` still names what it was (inline: OpenAPI 3.0 has no nullable $ref) */
+            payload_erasure: {
+                /** Format: date-time */
+                erased_at: string;
+                /** @description Why it was erased */
+                reason: string;
+            } | null;
             /** @description Lowercase hex SHA-256 of the payload's canonical JSON (RFC 8785) */
             payload_sha256: string;
             /** @description The event's position in the log: newer events have higher positions */
@@ -796,7 +833,7 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "retrying" | "sent" | "failed" | "exhausted" | "uncertain";
             /** @description What happened to the event, oldest first */
-            timeline: (components["schemas"]["ReceivedEntry"] | components["schemas"]["AttemptEntry"] | components["schemas"]["ReplayRequestedEntry"])[];
+            timeline: (components["schemas"]["ReceivedEntry"] | components["schemas"]["AttemptEntry"] | components["schemas"]["ReplayRequestedEntry"] | components["schemas"]["PayloadErasedEntry"])[];
         };
         /** @description The audit filters */
         EventFilter: {
@@ -957,6 +994,36 @@ export interface components {
              */
             weight?: number | null;
         };
+        /** @description The event's payload was erased (right to erasure); the erasure is an entry of the log */
+        PayloadErasedEntry: {
+            /** Format: date-time */
+            at: string;
+            /** @description The erasure's index in the audit log's tree; null until sealed */
+            leaf_index: number | null;
+            /** @description Why it was erased (a request or ticket number) */
+            reason: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "payload_erased";
+        };
+        /** @description The erasure recorded: the event's payload is null from now on; its entries, proofs and receipts stay valid */
+        PayloadErasure: {
+            /** Format: date-time */
+            erased_at: string;
+            /** @description The `payload_sha256` of what was erased: the digest the event's record commits to */
+            erased_sha256: string;
+            /** Format: uuid */
+            event_id: string;
+            /** @description Why, as kept in the log (trimmed) */
+            reason: string;
+            /**
+             * Format: uuid
+             * @description The id of the admin who erased it
+             */
+            requested_by: string;
+        };
         /**
          * @description An error on /v1, as RFC 9457 problem details (`application/problem+json`). `type` and `title` are fixed per `code`; `detail` explains this occurrence; `errors` lists each invalid field of a body or query (invalid_request only). Every code:
          *
@@ -994,6 +1061,10 @@ export interface components {
          *     | `no_witnesses` | 409 | A cosignature is submitted but no witness is configured (AUDIT_WITNESSES). |
          *     | `invalid_cosignature` | 400 | The cosignature is malformed or not by a configured witness. |
          *     | `invalid_cursor` | 400 | A list cursor that this gateway did not issue: use `next_cursor` from a previous page. |
+         *     | `already_erased` | 409 | The event's payload (or the rejection's excerpt) was already erased: an erasure happens once. |
+         *     | `event_pending` | 409 | The event is still queued or retrying: erase it once delivery has ended. |
+         *     | `nothing_to_erase` | 409 | The rejection kept no payload excerpt: there is nothing to erase. |
+         *     | `payload_erased` | 409 | The events a replay would send all had their payloads erased: nothing is left to send. |
          *     | `rate_limited` | 429 | The partner sends faster than its rate limit allows (with Retry-After and RateLimit fields). |
          *     | `backlog_quota_exceeded` | 429 | The partner already has its quota of events queued or retrying. |
          *     | `database_unavailable` | 503 | The database does not answer: retry later (with Retry-After; always safe with an Idempotency-Key). |
@@ -1006,7 +1077,7 @@ export interface components {
              * @description The stable error code (see the table above)
              * @enum {string}
              */
-            code: "invalid_request" | "malformed_json" | "invalid_utf8" | "json_too_deep" | "unstorable_text" | "unstorable_event" | "secret_in_bulletin" | "secret_in_request" | "malformed_body" | "unsupported_media_type" | "unsupported_encoding" | "unsupported_content_encoding" | "bad_url" | "uri_too_long" | "bad_request" | "headers_too_large" | "request_timeout" | "payload_too_large" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "account_missing" | "account_not_configured" | "invalid_idempotency_key" | "idempotency_key_reused" | "idempotency_key_in_progress" | "not_yet_checkpointed" | "no_checkpoint" | "no_witnesses" | "invalid_cosignature" | "invalid_cursor" | "rate_limited" | "backlog_quota_exceeded" | "database_unavailable" | "console_not_built" | "http_error" | "internal_error";
+            code: "invalid_request" | "malformed_json" | "invalid_utf8" | "json_too_deep" | "unstorable_text" | "unstorable_event" | "secret_in_bulletin" | "secret_in_request" | "malformed_body" | "unsupported_media_type" | "unsupported_encoding" | "unsupported_content_encoding" | "bad_url" | "uri_too_long" | "bad_request" | "headers_too_large" | "request_timeout" | "payload_too_large" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "account_missing" | "account_not_configured" | "invalid_idempotency_key" | "idempotency_key_reused" | "idempotency_key_in_progress" | "not_yet_checkpointed" | "no_checkpoint" | "no_witnesses" | "invalid_cosignature" | "invalid_cursor" | "already_erased" | "event_pending" | "nothing_to_erase" | "payload_erased" | "rate_limited" | "backlog_quota_exceeded" | "database_unavailable" | "console_not_built" | "http_error" | "internal_error";
             /** @description This occurrence's explanation (never a secret) */
             detail: string;
             /** @description Validation failures of a body or query, one per field and message (invalid_request only) */
@@ -1029,7 +1100,7 @@ export interface components {
              * @description `urn:bulletin-gateway:error:` followed by `code`
              * @enum {string}
              */
-            type: "urn:bulletin-gateway:error:invalid_request" | "urn:bulletin-gateway:error:malformed_json" | "urn:bulletin-gateway:error:invalid_utf8" | "urn:bulletin-gateway:error:json_too_deep" | "urn:bulletin-gateway:error:unstorable_text" | "urn:bulletin-gateway:error:unstorable_event" | "urn:bulletin-gateway:error:secret_in_bulletin" | "urn:bulletin-gateway:error:secret_in_request" | "urn:bulletin-gateway:error:malformed_body" | "urn:bulletin-gateway:error:unsupported_media_type" | "urn:bulletin-gateway:error:unsupported_encoding" | "urn:bulletin-gateway:error:unsupported_content_encoding" | "urn:bulletin-gateway:error:bad_url" | "urn:bulletin-gateway:error:uri_too_long" | "urn:bulletin-gateway:error:bad_request" | "urn:bulletin-gateway:error:headers_too_large" | "urn:bulletin-gateway:error:request_timeout" | "urn:bulletin-gateway:error:payload_too_large" | "urn:bulletin-gateway:error:unauthenticated" | "urn:bulletin-gateway:error:forbidden" | "urn:bulletin-gateway:error:not_found" | "urn:bulletin-gateway:error:method_not_allowed" | "urn:bulletin-gateway:error:account_missing" | "urn:bulletin-gateway:error:account_not_configured" | "urn:bulletin-gateway:error:invalid_idempotency_key" | "urn:bulletin-gateway:error:idempotency_key_reused" | "urn:bulletin-gateway:error:idempotency_key_in_progress" | "urn:bulletin-gateway:error:not_yet_checkpointed" | "urn:bulletin-gateway:error:no_checkpoint" | "urn:bulletin-gateway:error:no_witnesses" | "urn:bulletin-gateway:error:invalid_cosignature" | "urn:bulletin-gateway:error:invalid_cursor" | "urn:bulletin-gateway:error:rate_limited" | "urn:bulletin-gateway:error:backlog_quota_exceeded" | "urn:bulletin-gateway:error:database_unavailable" | "urn:bulletin-gateway:error:console_not_built" | "urn:bulletin-gateway:error:http_error" | "urn:bulletin-gateway:error:internal_error";
+            type: "urn:bulletin-gateway:error:invalid_request" | "urn:bulletin-gateway:error:malformed_json" | "urn:bulletin-gateway:error:invalid_utf8" | "urn:bulletin-gateway:error:json_too_deep" | "urn:bulletin-gateway:error:unstorable_text" | "urn:bulletin-gateway:error:unstorable_event" | "urn:bulletin-gateway:error:secret_in_bulletin" | "urn:bulletin-gateway:error:secret_in_request" | "urn:bulletin-gateway:error:malformed_body" | "urn:bulletin-gateway:error:unsupported_media_type" | "urn:bulletin-gateway:error:unsupported_encoding" | "urn:bulletin-gateway:error:unsupported_content_encoding" | "urn:bulletin-gateway:error:bad_url" | "urn:bulletin-gateway:error:uri_too_long" | "urn:bulletin-gateway:error:bad_request" | "urn:bulletin-gateway:error:headers_too_large" | "urn:bulletin-gateway:error:request_timeout" | "urn:bulletin-gateway:error:payload_too_large" | "urn:bulletin-gateway:error:unauthenticated" | "urn:bulletin-gateway:error:forbidden" | "urn:bulletin-gateway:error:not_found" | "urn:bulletin-gateway:error:method_not_allowed" | "urn:bulletin-gateway:error:account_missing" | "urn:bulletin-gateway:error:account_not_configured" | "urn:bulletin-gateway:error:invalid_idempotency_key" | "urn:bulletin-gateway:error:idempotency_key_reused" | "urn:bulletin-gateway:error:idempotency_key_in_progress" | "urn:bulletin-gateway:error:not_yet_checkpointed" | "urn:bulletin-gateway:error:no_checkpoint" | "urn:bulletin-gateway:error:no_witnesses" | "urn:bulletin-gateway:error:invalid_cosignature" | "urn:bulletin-gateway:error:invalid_cursor" | "urn:bulletin-gateway:error:already_erased" | "urn:bulletin-gateway:error:event_pending" | "urn:bulletin-gateway:error:nothing_to_erase" | "urn:bulletin-gateway:error:payload_erased" | "urn:bulletin-gateway:error:rate_limited" | "urn:bulletin-gateway:error:backlog_quota_exceeded" | "urn:bulletin-gateway:error:database_unavailable" | "urn:bulletin-gateway:error:console_not_built" | "urn:bulletin-gateway:error:http_error" | "urn:bulletin-gateway:error:internal_error";
         };
         /** @description One leaf of the event with its inclusion proof */
         ProvenEntry: {
@@ -1061,6 +1132,8 @@ export interface components {
         RecordedVerification: {
             checkpoints_checked: number;
             entries_checked: number;
+            /** @description Erased payloads found, each with its recorded erasure; null for runs before erasures were recorded */
+            erased_payloads: number | null;
             /** @description The first entry that does not verify; null when the log is intact */
             first_problem: {
                 detail: string;
@@ -1118,6 +1191,8 @@ export interface components {
             matched: number;
             /** @description The first events that would be queued, oldest first */
             sample: components["schemas"]["EventSummary"][];
+            /** @description Events that would be queued but whose payload was erased: nothing is left to send */
+            skipped_erased: number;
             /** @description Sent events left alone (force: false) */
             skipped_sent: number;
             /** @description Uncertain events left alone (include_uncertain: false) */
@@ -1269,6 +1344,8 @@ export interface components {
         VerificationReport: {
             checkpoints_checked: number;
             entries_checked: number;
+            /** @description Payloads (and rejection excerpts) found erased, each with its recorded erasure of exactly what the record commits to */
+            erased_payloads: number;
             /** @description The first entry that does not verify; null when the log is intact */
             first_problem: {
                 detail: string;
@@ -2793,6 +2870,140 @@ export interface operations {
             };
         };
     };
+    erasePayload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: same key + same body within 24 hours answers the stored status, Location and body again with `Idempotent-Replayed: true` and does nothing twice; same key + another body: 422; first request still running: 409. Scoped to the caller's key and the route. A structured-field string (`"..."`) or a bare token, 1 to 255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ErasureRequest"];
+            };
+        };
+        responses: {
+            /** @description Erased; Location is the event, which now shows `payload: null` and `payload_erasure` */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadErasure"];
+                };
+            };
+            /** @description A parameter or body field is not valid; `errors` names each; The reason holds a gateway key or passcode; The body is not valid; Idempotency-Key is malformed */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid gateway key in `Authorization: Bearer` */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such event */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The first request with this Idempotency-Key is still running: retry shortly; Already erased, or the event is still queued or retrying */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path cannot be read */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database does not answer: retry later */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getEventProof: {
         parameters: {
             query?: never;
@@ -3828,7 +4039,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The first request with this Idempotency-Key is still running: retry shortly */
+            /** @description The first request with this Idempotency-Key is still running: retry shortly; Every event the replay would send had its payload erased: nothing was queued or recorded */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

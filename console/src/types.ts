@@ -48,6 +48,7 @@ export type StatusCounts = Schemas['StatusCounts'];
 export type ReceivedEntry = Schemas['ReceivedEntry'];
 export type AttemptEntry = Schemas['AttemptEntry'];
 export type ReplayEntry = Schemas['ReplayRequestedEntry'];
+export type ErasureEntry = Schemas['PayloadErasedEntry'];
 export type EventDetail = Schemas['EventDetail'];
 export type TimelineEntry = EventDetail['timeline'][number];
 export type LogProblem = NonNullable<Schemas['VerificationReport']['first_problem']>;

@@ -159,13 +159,22 @@ export class EventAuditRepository {
         WHERE i.event_id = $1`,
       [eventId],
     );
+    const [erasure] = await this.db.query<{ erased_at: Date; reason: string; leaf_index: string | null }[]>(
+      `SELECT x.erased_at, x.reason,
+              (SELECT l.leaf_index FROM audit_leaves l WHERE l.kind = 'erasure' AND l.source_position = x.position) AS leaf_index
+         FROM payload_erasures x WHERE x.event_id = $1`,
+      [eventId],
+    );
     const { payload, payload_sha256, leaf, ...summary } = event;
     const timeline = [
       { type: 'received', at: iso(event.received_at), request_id: event.request_id, partner: event.partner_name },
       ...attempts.map((attempt) => ({ type: 'attempt', at: iso(attempt.started_at), ...attempt, leaf_index: leafIndex(attempt) })),
       ...replays.map((replay) => ({ type: 'replay_requested', at: iso(replay.queued_at), ...replay, leaf_index: leafIndex(replay) })),
+      ...(erasure ? [{ type: 'payload_erased', at: iso(erasure.erased_at), reason: erasure.reason, leaf_index: leafIndex(erasure) }] : []),
     ].sort((a, b) => String(a.at).localeCompare(String(b.at)));
-    return { ...toSummary(summary), payload, payload_sha256, leaf, timeline };
+    // An erased payload is null; payload_sha256 still names what it was, and the log still proves it.
+    const payloadErasure = erasure ? { erased_at: iso(erasure.erased_at), reason: erasure.reason } : null;
+    return { ...toSummary(summary), payload, payload_sha256, payload_erasure: payloadErasure, leaf, timeline };
   }
 }
 

@@ -134,10 +134,23 @@ export class ReplayRequestedEntryView {
   @ApiProperty({ type: 'integer', nullable: true, description: "The entry's index in the audit log's tree; null until sealed" }) leaf_index: number | null;
 }
 
+@ApiSchema({ name: 'PayloadErasedEntry', description: "The event's payload was erased (right to erasure); the erasure is an entry of the log" })
+export class PayloadErasedEntryView {
+  @ApiProperty({ enum: ['payload_erased'] }) type: 'payload_erased';
+  @ApiProperty({ type: 'string', format: 'date-time' }) at: string;
+  @ApiProperty({ type: 'string', description: 'Why it was erased (a request or ticket number)' }) reason: string;
+  @ApiProperty({ type: 'integer', nullable: true, description: "The erasure's index in the audit log's tree; null until sealed" }) leaf_index: number | null;
+}
+
 @ApiSchema({ name: 'EventDetail', description: 'One event: its summary, the payload as received and its whole timeline' })
 export class EventDetailView extends EventSummaryView {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The bulletin as the partner sent it' })
-  payload: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    additionalProperties: true,
+    description: 'The bulletin as the partner sent it; null once erased (see `payload_erasure`)',
+  })
+  payload: Record<string, unknown> | null;
 
   @ApiProperty({ type: 'string', pattern: '^[0-9a-f]{64}$', description: "Lowercase hex SHA-256 of the payload's canonical JSON (RFC 8785)" })
   payload_sha256: string;
@@ -154,24 +167,36 @@ export class EventDetailView extends EventSummaryView {
   leaf: { index: number; hash: string } | null;
 
   @ApiProperty({
+    type: 'object',
+    nullable: true,
+    selfRequired: true,
+    required: ['erased_at', 'reason'],
+    additionalProperties: false,
+    properties: { erased_at: { type: 'string', format: 'date-time' }, reason: { type: 'string', description: 'Why it was erased' } },
+    description: 'When and why the payload was erased; null while it is kept. `payload_sha256` still names what it was (inline: OpenAPI 3.0 has no nullable $ref)',
+  })
+  payload_erasure: { erased_at: string; reason: string } | null;
+
+  @ApiProperty({
     type: 'array',
     description: 'What happened to the event, oldest first',
     items: {
-      oneOf: [{ $ref: getSchemaPath(ReceivedEntryView) }, { $ref: getSchemaPath(AttemptEntryView) }, { $ref: getSchemaPath(ReplayRequestedEntryView) }],
+      oneOf: [{ $ref: getSchemaPath(ReceivedEntryView) }, { $ref: getSchemaPath(AttemptEntryView) }, { $ref: getSchemaPath(ReplayRequestedEntryView) }, { $ref: getSchemaPath(PayloadErasedEntryView) }],
       discriminator: {
         propertyName: 'type',
         mapping: {
           received: getSchemaPath(ReceivedEntryView),
           attempt: getSchemaPath(AttemptEntryView),
           replay_requested: getSchemaPath(ReplayRequestedEntryView),
+          payload_erased: getSchemaPath(PayloadErasedEntryView),
         },
       },
     },
   })
-  timeline: (ReceivedEntryView | AttemptEntryView | ReplayRequestedEntryView)[];
+  timeline: (ReceivedEntryView | AttemptEntryView | ReplayRequestedEntryView | PayloadErasedEntryView)[];
 }
 
-export const TIMELINE_MODELS = [ReceivedEntryView, AttemptEntryView, ReplayRequestedEntryView];
+export const TIMELINE_MODELS = [ReceivedEntryView, AttemptEntryView, ReplayRequestedEntryView, PayloadErasedEntryView];
 
 export const EVENT_DETAIL_EXAMPLE = {
   ...EVENT_SUMMARY_EXAMPLE,
@@ -184,6 +209,7 @@ export const EVENT_DETAIL_EXAMPLE = {
   },
   payload_sha256: '9f2c4b7e1a3d5f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
   leaf: { index: 2087, hash: 'q3v6m2v0Jr0m7c6l4lS0a8fJbq2w5uTnq0h2kq6gI1U=' },
+  payload_erasure: null,
   timeline: [
     { type: 'received', at: '2026-12-02T03:04:05.678Z', request_id: 'req-7f3a', partner: 'Acme CMS' },
     {
@@ -205,5 +231,16 @@ export const EVENT_DETAIL_EXAMPLE = {
       replay_id: null,
       leaf_index: 2088,
     },
+  ],
+};
+
+/** An event whose payload was erased: the payload is null, its digest and the log's entries stay. */
+export const ERASED_EVENT_DETAIL_EXAMPLE = {
+  ...EVENT_DETAIL_EXAMPLE,
+  payload: null,
+  payload_erasure: { erased_at: '2026-12-09T10:00:00.000Z', reason: 'data-subject request DSR-2026-0042' },
+  timeline: [
+    ...EVENT_DETAIL_EXAMPLE.timeline,
+    { type: 'payload_erased', at: '2026-12-09T10:00:00.000Z', reason: 'data-subject request DSR-2026-0042', leaf_index: 3120 },
   ],
 };

@@ -16,7 +16,7 @@ import { LogProofs } from '../audit-log/log-proofs.service.js';
 import { IsIn, IsOptional } from 'class-validator';
 import { ApiExtraModels, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 import { ANY_ROLE, ApiJsonResponse, ApiProblems, ApiV1Controller, ApiV1Operation, HEADERS, invalidRequest, notFound as notFoundProblem, PROBLEMS, type ProblemSpec } from '../openapi/api-docs.js';
-import { EVENT_DETAIL_EXAMPLE, EVENT_SUMMARY_EXAMPLE, EventDetailView, EventPageView, StatusCountsView, TIMELINE_MODELS } from './event-views.js';
+import { ERASED_EVENT_DETAIL_EXAMPLE, EVENT_DETAIL_EXAMPLE, EVENT_SUMMARY_EXAMPLE, EventDetailView, EventPageView, StatusCountsView, TIMELINE_MODELS } from './event-views.js';
 
 class ExportQuery extends EventFilter {
   @ApiPropertyOptional({ enum: ['ndjson', 'csv'], default: 'ndjson', description: 'NDJSON (one event per line, then a signed trailer) or CSV' })
@@ -137,7 +137,13 @@ export class EventsController {
 
   @Get(':id')
   @ApiV1Operation({ id: 'getEvent', summary: 'One event with its payload and timeline', roles: ANY_ROLE })
-  @ApiJsonResponse(200, EventDetailView, { description: 'The event', example: EVENT_DETAIL_EXAMPLE })
+  @ApiJsonResponse(200, EventDetailView, {
+    description: 'The event',
+    examples: {
+      sent: { summary: 'A sent event', value: EVENT_DETAIL_EXAMPLE },
+      erased: { summary: 'An event whose payload was erased', value: ERASED_EVENT_DETAIL_EXAMPLE },
+    },
+  })
   @ApiExtraModels(...TIMELINE_MODELS)
   @ApiProblems(notFoundProblem('No such event'), PROBLEMS.unauthenticated, PROBLEMS.databaseUnavailable)
   async get(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<Record<string, unknown>> {

@@ -89,14 +89,18 @@ async function spotCheck(options: MonitorOptions, checkpoint: Checkpoint, from: 
   return indices.length;
 }
 
+const EVENT_PROOF_KINDS = ['event', 'attempt', 'replay_item'];
+
 async function checkLeaf(options: MonitorOptions, checkpoint: Checkpoint, index: number): Promise<string | undefined> {
   const { client } = options;
   let entry: LogEntry | undefined;
   for await (const served of client.entries(index, index + 1)) entry = served;
   if (!entry || entry.index !== index) return `the entries route did not serve entry ${index}`;
   // An event's own record names it `id`, its attempts and replay items `event_id` (audit-format.md §5).
+  // Only those kinds are in an event's proof (§9): rejections, replays and erasures have no proof route.
+  if (!EVENT_PROOF_KINDS.includes(entry.kind)) return undefined;
   const eventId = entry.kind === 'event' ? entry.record.id : entry.record.event_id;
-  if (typeof eventId !== 'string') return undefined; // rejections and replays have no per-event proof route
+  if (typeof eventId !== 'string') return undefined;
   const proof = await client.eventProof(eventId);
   const proven = proof.entries.find((candidate) => candidate.index === index);
   if (!proven) return `entry ${index} (${entry.kind} of event ${eventId}) is missing from that event's proof`;

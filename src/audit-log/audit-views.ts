@@ -33,6 +33,7 @@ export class VerificationReportView {
   @ApiProperty({ type: 'integer', minimum: 0 }) entries_checked: number;
   @ApiProperty({ type: 'integer', minimum: 0 }) checkpoints_checked: number;
   @ApiProperty({ type: 'boolean', description: 'Whether checkpoint signatures were checked (only with a verifier key the caller trusts)' }) signatures_checked: boolean;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Payloads (and rejection excerpts) found erased, each with its recorded erasure of exactly what the record commits to' }) erased_payloads: number;
   @ApiProperty({ type: TreeHeadView }) head: { size: number; root: string };
   @ApiProperty(FIRST_PROBLEM) first_problem: Record<string, unknown> | null;
   @ApiProperty({ type: 'string', format: 'date-time' }) verified_at: string;
@@ -44,6 +45,7 @@ export class RecordedVerificationView {
   @ApiProperty({ type: 'integer', minimum: 0 }) entries_checked: number;
   @ApiProperty({ type: 'integer', minimum: 0 }) checkpoints_checked: number;
   @ApiProperty({ type: 'boolean', nullable: true, description: 'Null for runs before the log became a tree' }) signatures_checked: boolean | null;
+  @ApiProperty({ type: 'integer', minimum: 0, nullable: true, description: 'Erased payloads found, each with its recorded erasure; null for runs before erasures were recorded' }) erased_payloads: number | null;
   @ApiProperty({ type: TreeHeadView }) head: { size: number; root: string };
   @ApiProperty(FIRST_PROBLEM) first_problem: Record<string, unknown> | null;
   @ApiProperty({ type: 'string', format: 'date-time' }) verified_at: string;
@@ -96,6 +98,7 @@ export const VERIFICATION_EXAMPLE = {
   entries_checked: 2088,
   checkpoints_checked: 41,
   signatures_checked: false,
+  erased_payloads: 0,
   head: { size: 2088, root: 'q3v6m2v0Jr0m7c6l4lS0a8fJbq2w5uTnq0h2kq6gI1U=' },
   first_problem: null,
   verified_at: '2026-12-02T03:20:00.000Z',

@@ -12,6 +12,7 @@ export const LEAF_TABLES = [
   { kind: 'rejection', table: 'rejected_requests', time: 'received_at' },
   { kind: 'replay', table: 'replay_requests', time: 'requested_at' },
   { kind: 'replay_item', table: 'replay_items', time: 'queued_at' },
+  { kind: 'erasure', table: 'payload_erasures', time: 'erased_at' },
 ] as const;
 
 export type LeafKind = (typeof LEAF_TABLES)[number]['kind'];
@@ -92,6 +93,16 @@ const RECORD_FIELDS: Record<LeafKind, [string, string][]> = {
     ['event_id', 't.event_id'],
     ['queued_at', time('t.queued_at')],
   ],
+  // Names what it erased as an auditor sees it in the log: the event's id, or the rejection's request id,
+  // and the digest its record commits to.
+  erasure: [
+    ['event_id', 't.event_id'],
+    ['rejection_request_id', '(SELECT r.request_id FROM rejected_requests r WHERE r.position = t.rejection_position)'],
+    ['erased_sha256', 't.erased_sha256'],
+    ['reason', 't.reason'],
+    ['requested_by', 't.requested_by'],
+    ['erased_at', time('t.erased_at')],
+  ],
 };
 
 /**
@@ -107,10 +118,10 @@ export function recordSql(kind: LeafKind, alias = 't'): string {
 /**
  * The current record of the row a (kind, source position) pair names, or null when the row is gone: one
  * index look-up per row (a scalar subquery of the row's own kind), whatever the planner thinks of the
- * table sizes.
+ * table sizes. `kinds` limits it to the tables a migration knows exist at its point in the schema.
  */
-export function recordOfSql(kindColumn: string, positionColumn: string): string {
-  const branches = LEAF_TABLES.map(
+export function recordOfSql(kindColumn: string, positionColumn: string, kinds: readonly LeafKind[] = LEAF_KINDS): string {
+  const branches = LEAF_TABLES.filter(({ kind }) => kinds.includes(kind)).map(
     ({ kind, table }) => `WHEN '${kind}' THEN (SELECT ${recordSql(kind)} FROM ${table} t WHERE t.position = ${positionColumn})`,
   );
   return `CASE ${kindColumn} ${branches.join(' ')} END`;

@@ -35,6 +35,8 @@ export interface VerificationReport {
   ok: boolean;
   entriesChecked: number;
   checkpointsChecked: number;
+  /** Payloads (and rejection excerpts) erased through a recorded erasure whose digest matches the record: not a problem. */
+  erasedPayloads: number;
   /** Whether checkpoint signatures were checked: only with a verifier key given by the caller, never one from the database. */
   signaturesChecked: boolean;
   head: { size: number; root: string };
@@ -99,6 +101,7 @@ export class LogVerifier {
       ok: problem === undefined,
       entriesChecked: walk.size,
       checkpointsChecked: checkpoints.consumed,
+      erasedPayloads: walk.erased,
       signaturesChecked: keys.log !== undefined,
       head: { size: walk.size, root: walk.root.toString('base64') },
       firstProblem: problem ?? null,
@@ -114,6 +117,7 @@ export class LogVerifier {
   private async walk(checkpoints: CheckpointsBySize, keys: TrustedKeys, onProgress?: (checked: number) => void) {
     const state = {
       size: 0,
+      erased: 0,
       frontier: [] as Buffer[],
       lastXid: '0',
       problem: undefined as LogProblem | undefined,
@@ -128,7 +132,11 @@ export class LogVerifier {
       const rows = await this.db.query(
         `SELECT l.leaf_index, l.kind, l.source_position, l.source_xid::text AS xid, l.leaf_hash, ${record} AS record,
                 CASE l.kind WHEN 'event' THEN (SELECT e.payload FROM bulletin_events e WHERE e.position = l.source_position) END AS payload,
-                CASE l.kind WHEN 'rejection' THEN (SELECT ${textSha256Sql('r.payload_excerpt')} FROM rejected_requests r WHERE r.position = l.source_position) END AS excerpt_sha256
+                CASE l.kind WHEN 'rejection' THEN (SELECT ${textSha256Sql('r.payload_excerpt')} FROM rejected_requests r WHERE r.position = l.source_position) END AS excerpt_sha256,
+                CASE l.kind
+                  WHEN 'event' THEN (SELECT x.erased_sha256 FROM payload_erasures x JOIN bulletin_events e ON e.id = x.event_id WHERE e.position = l.source_position)
+                  WHEN 'rejection' THEN (SELECT x.erased_sha256 FROM payload_erasures x WHERE x.rejection_position = l.source_position)
+                END AS erased_sha256
            FROM audit_leaves l
           WHERE l.leaf_index >= $1 ORDER BY l.leaf_index LIMIT ${BATCH_SIZE}`,
         [state.size],
@@ -141,7 +149,8 @@ export class LogVerifier {
         if (index !== state.size)
           return { ...state, problem: { ...at, index: state.size, problem: 'tree_gap', detail: `leaf ${state.size} is missing from the tree` } as LogProblem };
         const problem = this.checkLeaf(row, at);
-        if (problem) return { ...state, problem };
+        if (problem === 'erased') state.erased++;
+        else if (problem) return { ...state, problem };
         const backdated = state.signedBefore ? backdating(row.record, state.signedBefore) : undefined;
         if (backdated) return { ...state, problem: { ...at, problem: 'backdated', detail: backdated } as LogProblem };
         const step = completedNodes(state.size, state.frontier, [row.leaf_hash]);
@@ -209,15 +218,31 @@ export class LogVerifier {
     }
   }
 
-  private checkLeaf(row: { kind: string; record: LeafRecord | null; leaf_hash: Buffer; payload: unknown; excerpt_sha256: string | null }, at: Omit<LogProblem, 'problem' | 'detail'>): LogProblem | undefined {
+  private checkLeaf(
+    row: { kind: string; record: LeafRecord | null; leaf_hash: Buffer; payload: unknown; excerpt_sha256: string | null; erased_sha256: string | null },
+    at: Omit<LogProblem, 'problem' | 'detail'>,
+  ): LogProblem | 'erased' | undefined {
     const what = `${row.kind} ${at.ref} (leaf ${at.index})`;
     if (row.record === null) return { ...at, problem: 'deleted', detail: `${what} was removed from the log` };
     if (!recordLeafHash(row.record).equals(row.leaf_hash))
       return { ...at, problem: 'modified', detail: `${what} differs from the record sealed into the tree` };
-    if (row.kind === 'event' && payloadSha256(row.payload) !== row.record.payload_sha256)
-      return { ...at, problem: 'payload_modified', detail: `the payload of ${what} does not match its payload_sha256` };
-    if (row.kind === 'rejection' && row.excerpt_sha256 !== row.record.payload_excerpt_sha256)
-      return { ...at, problem: 'payload_modified', detail: `the payload excerpt of ${what} does not match its payload_excerpt_sha256` };
+    if (row.kind !== 'event' && row.kind !== 'rejection') return undefined;
+    const [content, committed] =
+      row.kind === 'event'
+        ? ['payload', row.record.payload_sha256 as string]
+        : ['payload excerpt', row.record.payload_excerpt_sha256 as string | null];
+    // The erasure marker (SQL NULL) is fine only with a recorded erasure of exactly what the record commits to.
+    const erased = row.kind === 'event' ? row.payload === null : row.excerpt_sha256 === null && committed !== null;
+    if (row.erased_sha256 !== null && row.erased_sha256 !== committed)
+      return { ...at, problem: 'payload_modified', detail: `the erasure recorded for the ${content} of ${what} names another digest than the record commits to` };
+    if (erased) {
+      if (row.erased_sha256 === null)
+        return { ...at, problem: 'payload_modified', detail: `the ${content} of ${what} was removed without a recorded erasure` };
+      return 'erased';
+    }
+    const actual = row.kind === 'event' ? payloadSha256(row.payload) : row.excerpt_sha256;
+    if (actual !== committed)
+      return { ...at, problem: 'payload_modified', detail: `the ${content} of ${what} does not match its ${row.kind === 'event' ? 'payload_sha256' : 'payload_excerpt_sha256'}` };
     return undefined;
   }
 

@@ -96,6 +96,7 @@ function printReport(report: VerificationReport, json?: boolean): void {
   }
   console.log(
     `log intact: ${report.entriesChecked} entries, ${report.checkpointsChecked} checkpoints, root ${report.head.root}` +
+      (report.erasedPayloads > 0 ? ` (${report.erasedPayloads} erased payloads, each with its recorded erasure)` : '') +
       (report.signaturesChecked ? '' : ' (checkpoint signatures NOT checked: pass --verifier-key)'),
   );
 }

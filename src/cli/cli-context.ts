@@ -9,6 +9,7 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { QueueModule } from '../dispatch/queue.module.js';
 import { ReplayModule } from '../replay/replay.module.js';
+import { ErasureModule } from '../erasure/erasure.module.js';
 
 /**
  * The providers and command handlers the CLI shares with the HTTP API, from the same Nest container, so
@@ -30,6 +31,7 @@ class CliModule {
         AuditProofModule,
         AuditApiModule,
         ReplayModule,
+        ErasureModule,
       ],
     };
   }

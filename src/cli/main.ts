@@ -32,6 +32,8 @@ import { ReplayRepository } from '../replay/replay.repository.js';
 import { packageVersion } from './package-version.js';
 import { unconfiguredAccountsProblem } from './configured-accounts.js';
 import { isUuid } from '../common/uuid.js';
+import { GatewayError } from '../common/gateway.error.js';
+import { PayloadEraser } from '../erasure/payload-eraser.js';
 
 function role(value: string): Role {
   if (!ROLES.includes(value as Role)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
@@ -348,6 +350,33 @@ program
         }
       });
       console.log(`replay ${final.id} done: ${final.sent} sent, ${final.failed} failed again`);
+    });
+  });
+
+program
+  .command('erase-payload')
+  .description("erase an event's payload (or with --rejection, a rejection's excerpt) for good; the erasure is recorded in the log")
+  .argument('[event-id]', 'the event whose payload to erase')
+  .requiredOption('--reason <text>', 'why: kept in the audit log for good (no personal data)')
+  .option('--rejection <position>', "erase this rejection's payload excerpt instead (its position, as in the rejection log)")
+  .action(async (eventId: string | undefined, options: { reason: string; rejection?: string }) => {
+    if ((eventId === undefined) === (options.rejection === undefined)) program.error('name either an event id or --rejection POSITION');
+    const rejection = options.rejection === undefined ? undefined : Number(options.rejection);
+    if (rejection !== undefined && !(Number.isSafeInteger(rejection) && rejection > 0 && /^[0-9]+$/.test(options.rejection!)))
+      program.error('--rejection must be a rejection position (a positive integer)');
+    await withGateway(async (app) => {
+      const request = { reason: options.reason, requestedBy: `cli:${userInfo().username}` };
+      const eraser = app.get(PayloadEraser);
+      try {
+        const erasure = rejection === undefined ? await eraser.eraseEvent(eventId!, request) : await eraser.eraseRejectionExcerpt(rejection, request);
+        const what = rejection === undefined ? `the payload of event ${eventId}` : `the payload excerpt of rejection ${rejection}`;
+        console.log(`erased ${what} at ${erasure.erasedAt.toISOString()} (sha256 ${erasure.erasedSha256}); the erasure is entry ${erasure.position} of payload_erasures`);
+      } catch (error) {
+        if (!(error instanceof GatewayError)) throw error;
+        // Not program.error: it would exit before the embedded database is stopped.
+        console.error(`error: ${error.message} (${error.code})`);
+        process.exitCode = 1;
+      }
     });
   });
 

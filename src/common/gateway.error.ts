@@ -59,6 +59,14 @@ export type ErrorCode =
   | 'invalid_cosignature'
   /** A list cursor that this gateway did not issue. */
   | 'invalid_cursor'
+  /** The payload (or excerpt) was already erased: an erasure happens once and cannot be undone. */
+  | 'already_erased'
+  /** The event is still queued or retrying: it can be erased once delivery has ended. */
+  | 'event_pending'
+  /** The rejection kept no payload excerpt: there is nothing to erase. */
+  | 'nothing_to_erase'
+  /** The events a replay would send have had their payloads erased: nothing is left to send. */
+  | 'payload_erased'
   /** The partner sends faster than its rate limit allows (429, with Retry-After and RateLimit fields). */
   | 'rate_limited'
   /** The partner already has its quota of events queued or retrying (429). */
@@ -110,6 +118,10 @@ export const PROBLEM_TITLES: Record<ErrorCode, string> = {
   no_witnesses: 'No witnesses',
   invalid_cosignature: 'Invalid cosignature',
   invalid_cursor: 'Invalid cursor',
+  already_erased: 'Already erased',
+  event_pending: 'Event pending',
+  nothing_to_erase: 'Nothing to erase',
+  payload_erased: 'Payload erased',
   rate_limited: 'Rate limited',
   backlog_quota_exceeded: 'Backlog quota exceeded',
   database_unavailable: 'Database unavailable',

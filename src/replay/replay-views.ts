@@ -14,6 +14,7 @@ export class ReplayPreviewView {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Events already queued or retrying' }) already_pending: number;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Uncertain events left alone (include_uncertain: false)' }) skipped_uncertain: number;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Sent events left alone (force: false)' }) skipped_sent: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Events that would be queued but whose payload was erased: nothing is left to send' }) skipped_erased: number;
   @ApiProperty({ type: [EventSummaryView], maxItems: 10, description: 'The first events that would be queued, oldest first' }) sample: EventSummaryView[];
 }
 
@@ -48,6 +49,7 @@ export const REPLAY_PREVIEW_EXAMPLE = {
   already_pending: 2,
   skipped_uncertain: 1,
   skipped_sent: 0,
+  skipped_erased: 0,
   sample: [{ ...EVENT_SUMMARY_EXAMPLE, status: 'exhausted', attempts: 11, last_error: 'connect ECONNREFUSED' }],
 };
 

@@ -7,6 +7,7 @@ import { eventConditions } from '../event-log/event-conditions.js';
 import type { EventFilter } from '../event-log/event-filter.dto.js';
 import type { EventStatus } from '../event-log/event-status.js';
 import { isUuid } from '../common/uuid.js';
+import { GatewayError } from '../common/gateway.error.js';
 
 export interface ReplayScope {
   filter: EventFilter;
@@ -20,6 +21,8 @@ export interface ReplayPreview {
   already_pending: number;
   skipped_uncertain: number;
   skipped_sent: number;
+  /** Events that would be queued but whose payload was erased: nothing is left to send. */
+  skipped_erased: number;
   sample: EventSummary[];
 }
 
@@ -51,7 +54,7 @@ interface ProgressRow {
 }
 
 const SAMPLE_SIZE = 10;
-const REPLAY_LOCK_KEY = 0x7265706c; // "repl"
+export const REPLAY_LOCK_KEY = 0x7265706c; // "repl"
 
 /** The statuses a replay may put back in the queue. Pending events are never queued twice. */
 export function replayableStatuses(scope: Pick<ReplayScope, 'includeUncertain' | 'force'>): EventStatus[] {
@@ -64,23 +67,27 @@ export class ReplayRepository {
 
   async preview(scope: ReplayScope): Promise<ReplayPreview> {
     const conditions = eventConditions(scope.filter);
-    const counts: { status: EventStatus; n: number }[] = await this.db.query(
-      `SELECT s.status, count(*)::int AS n FROM ${EVENT_SOURCE} ${conditions.where} GROUP BY s.status`,
+    const counts: { status: EventStatus; n: number; erased: number }[] = await this.db.query(
+      `SELECT s.status, count(*)::int AS n, count(*) FILTER (WHERE e.payload IS NULL)::int AS erased
+         FROM ${EVENT_SOURCE} ${conditions.where} GROUP BY s.status`,
       conditions.params,
     );
     const count = (...statuses: EventStatus[]) => counts.filter((c) => statuses.includes(c.status)).reduce((sum, c) => sum + c.n, 0);
     const eligible = replayableStatuses(scope);
+    const erased = counts.filter((c) => eligible.includes(c.status)).reduce((sum, c) => sum + c.erased, 0);
     conditions.add((p) => `s.status = ANY(${p})`, eligible);
+    conditions.add((p) => `(e.payload IS NULL) = ${p}::boolean`, false);
     const sample = await this.db.query<SummaryRow[]>(
       `SELECT ${SUMMARY_COLUMNS} FROM ${EVENT_SOURCE} ${conditions.where} ORDER BY e.position LIMIT ${SAMPLE_SIZE}`,
       conditions.params,
     );
     return {
       matched: count('queued', 'retrying', 'sent', 'failed', 'exhausted', 'uncertain'),
-      will_queue: count(...eligible),
+      will_queue: count(...eligible) - erased,
       already_pending: count('queued', 'retrying'),
       skipped_uncertain: scope.includeUncertain ? 0 : count('uncertain'),
       skipped_sent: scope.force ? 0 : count('sent'),
+      skipped_erased: erased,
       sample: sample.map(toSummary),
     };
   }
@@ -100,9 +107,10 @@ export class ReplayRepository {
     // Replays take turns: two with different filters would lock rows in different orders and deadlock.
     const [row] = await this.db.transaction(async (tx): Promise<{ matched: number; requeued: number }[]> => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [REPLAY_LOCK_KEY]);
-      return tx.query(
-      `WITH matched AS (SELECT e.id FROM ${EVENT_SOURCE} ${conditions.where}),
-       requeued AS (${requeueStatement({ matched: 'matched', replayId: p(id), statuses: p(replayableStatuses(scope)) })}),
+      const statuses = p(replayableStatuses(scope));
+      const rows = await tx.query(
+      `WITH matched AS (SELECT e.id, e.payload IS NULL AS erased, s.status FROM ${EVENT_SOURCE} ${conditions.where}),
+       requeued AS (${requeueStatement({ matched: '(SELECT id FROM matched WHERE NOT erased)', replayId: p(id), statuses })}),
        items AS (INSERT INTO replay_items (replay_id, event_id) SELECT ${p(id)}, event_id FROM requeued RETURNING 1),
        request AS (
          INSERT INTO replay_requests (id, requested_by, requested_by_name, reason, filter, include_uncertain, force_resend, matched, requeued)
@@ -111,10 +119,19 @@ export class ReplayRepository {
          RETURNING matched, requeued
        )
        SELECT request.matched, request.requeued, (SELECT count(*) FROM items) AS items,
+              (SELECT count(*)::int FROM matched WHERE erased AND status = ANY(${statuses})) AS erased,
               (SELECT count(pg_notify('${QUEUED_CHANNEL}', account_id)) FROM (SELECT DISTINCT account_id FROM requeued) a) AS woken
          FROM request`,
       conditions.params,
       );
+      // Refused, recording nothing, when every event it would send was erased.
+      if (Number(rows[0].requeued) === 0 && rows[0].erased > 0)
+        throw new GatewayError(
+          'payload_erased',
+          409,
+          `The ${rows[0].erased} event(s) this replay would send had their payloads erased: nothing is left to send, nothing was queued`,
+        );
+      return rows;
     });
     return { id, matched: row.matched, queued: row.requeued };
   }

@@ -28,7 +28,17 @@ export class ReplaysController {
   @ApiIdempotencyKey()
   @ApiJsonResponse(200, ReplayPreviewView, { description: 'The dry run: nothing was queued', example: REPLAY_PREVIEW_EXAMPLE })
   @ApiJsonResponse(202, ReplayStartedView, { description: 'The replay is recorded and its events queued', example: REPLAY_STARTED_EXAMPLE, headers: { Location: HEADERS.location, 'Idempotent-Replayed': HEADERS.idempotentReplayed } })
-  @ApiProblems(invalidRequest('reason', 'reason is required: say why these events are being replayed'), ...POST_PROBLEMS, PROBLEMS.unauthenticated, PROBLEMS.forbidden, PROBLEMS.databaseUnavailable)
+  @ApiProblems(
+    invalidRequest('reason', 'reason is required: say why these events are being replayed'),
+    ...POST_PROBLEMS,
+    {
+      status: 409,
+      description: 'Every event the replay would send had its payload erased: nothing was queued or recorded',
+      examples: { payloadErased: { code: 'payload_erased', detail: 'The 3 event(s) this replay would send had their payloads erased: nothing is left to send, nothing was queued' } },
+    },
+    PROBLEMS.unauthenticated, PROBLEMS.forbidden,
+    PROBLEMS.databaseUnavailable,
+  )
   async request(@Req() request: AuthenticatedRequest, @Body(strictValidation) body: ReplayRequestDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const result: ReplayResult = await this.commandBus.execute(new RequestReplayCommand(request.principal, body));
     if (!result.dry_run) reply.code(202).header('Location', result.status_url);

@@ -48,7 +48,7 @@ describe('the audit format test vectors', () => {
   it('verify with the published algorithms', async () => {
     const v = await buildTestVectors();
     for (const p of v.payloads) expect(payloadSha256(p.payload)).toBe(p.payload_sha256);
-    for (const e of [...v.entries, v.escapes_record]) {
+    for (const e of [...v.entries, v.escapes_record, v.erasure_record]) {
       expect(leafInput(e.record).toString('utf8')).toBe(e.leaf_input);
       expect(leafHash(Buffer.from(e.leaf_input, 'utf8')).toString('base64')).toBe(e.leaf_hash);
     }

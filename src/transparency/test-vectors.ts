@@ -91,6 +91,20 @@ function attempt(fields: Partial<LeafRecord> & { attempt_number: number; recorde
   };
 }
 
+/**
+ * Not in the tree, so the tree's proofs stay as published: the `erasure` entry that erasing the second
+ * event's payload would append (§5.6), naming the digest that event's record commits to.
+ */
+const ERASURE_RECORD: LeafRecord = {
+  kind: 'erasure',
+  event_id: EVENT_2,
+  rejection_request_id: null,
+  erased_sha256: payloadSha256(PAYLOAD_2),
+  reason: 'data-subject request DSR-2026-0042',
+  requested_by: OPERATOR,
+  erased_at: '2026-01-02T09:30:00.125000Z',
+};
+
 /** Not in the tree: a record whose canonical form exercises non-ASCII text and every kind of escape. */
 const ESCAPES_RECORD: LeafRecord = {
   kind: 'rejection',
@@ -267,6 +281,7 @@ export async function buildTestVectors() {
     return `${body}${JSON.stringify(trailer)}\n`;
   };
   const escapesInput = leafInput(ESCAPES_RECORD);
+  const erasureInput = leafInput(ERASURE_RECORD);
   return {
     warning: 'TEST ONLY: these keys are published; never trust them for anything real.',
     log_key: { origin: LOG_ORIGIN, seed_hex: LOG_SEED.toString('hex'), ...keyStrings(log) },
@@ -306,6 +321,7 @@ export async function buildTestVectors() {
       signed_note: signReceipt(receipt, logSigner),
     },
     escapes_record: { record: ESCAPES_RECORD, leaf_input: escapesInput.toString('utf8'), leaf_hash: b64(leafHash(escapesInput)) },
+    erasure_record: { record: ERASURE_RECORD, leaf_input: erasureInput.toString('utf8'), leaf_hash: b64(leafHash(erasureInput)) },
     routes: {
       checkpoint: cosignedTwice,
       consistency: { from: 3, to: size, proof: (await consistencyProof(3, size, subtree)).map(b64) },

@@ -82,6 +82,14 @@ describe('the OpenAPI document against real answers', () => {
     expect((await call('get', '/v1/events/export?format=xml', keys.auditor)).status).toBe(400);
     expect((await call('get', `/v1/events/${failed}`, keys.auditor)).status).toBe(200);
     expect((await call('get', `/v1/events/${UNKNOWN_ID}`, keys.auditor)).status).toBe(404);
+    // Erasure: a delivered event's payload erased, then the event as it reads once erased.
+    const erasable = await raise(gateway, keys.partner, bulletin({ name: 'Contract erasure' }));
+    expect((await call('post', `/v1/events/${erasable}/erasure`, keys.admin, { reason: 'contract DSR-1' })).status).toBe(201);
+    expect((await call('get', `/v1/events/${erasable}`, keys.auditor)).json()).toMatchObject({ payload: null, payload_erasure: { reason: 'contract DSR-1' } });
+    expect((await call('post', `/v1/events/${erasable}/erasure`, keys.admin, { reason: 'contract DSR-1' })).status).toBe(409);
+    expect((await call('post', `/v1/events/${erasable}/erasure`, keys.admin, { reason: ' ' })).status).toBe(400);
+    expect((await call('post', `/v1/events/${erasable}/erasure`, keys.operator, { reason: 'contract DSR-1' })).status).toBe(403);
+    expect((await call('post', `/v1/events/${UNKNOWN_ID}/erasure`, keys.admin, { reason: 'contract DSR-1' })).status).toBe(404);
     expect((await call('get', '/v1/rejections', keys.auditor)).status).toBe(200);
     expect((await call('get', '/v1/rejections?limit=9999', keys.auditor)).status).toBe(400);
 

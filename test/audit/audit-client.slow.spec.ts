@@ -7,7 +7,8 @@ import { TreeSealer } from '../../src/audit-log/tree-sealer.service.js';
 import { generateWitnessKey } from '../../src/transparency/cosignature.js';
 import { generateNoteKey } from '../../src/transparency/signed-note.js';
 import { sealedAndSigned, signingLog, TEST_ORIGIN } from '../support/audit-log-keys.js';
-import { bulletin, raise } from '../support/fixtures.js';
+import request from 'supertest';
+import { bearer, bulletin, raise } from '../support/fixtures.js';
 import { type GatewayHarness, startGateway } from '../support/gateway-harness.js';
 import { runCli } from '../support/gateway-process.js';
 
@@ -53,7 +54,12 @@ describe('audit:monitor and witness against a live gateway', () => {
     const kept = JSON.parse(readFileSync(monitorState, 'utf8'));
     expect(kept).toMatchObject({ origin: TEST_ORIGIN, size: expect.any(Number), root_hash: expect.any(String) });
 
+    // An erasure is a new leaf too, with no event proof of its own: the spot checks must take it in their stride.
+    const admin = await gateway.createPartner({ role: 'admin', accounts: [] });
+    const [erased] = await gateway.sql(`SELECT id FROM bulletin_events WHERE payload->>'name' = 'first'`);
+    await request(gateway.http).post(`/v1/events/${erased.id}/erasure`).set(bearer(admin)).send({ reason: 'monitor test' }).expect(201);
     const size = await grow(['fourth', 'fifth']);
+    expect((await gateway.sql(`SELECT count(*)::int AS n FROM audit_leaves WHERE kind = 'erasure'`))[0].n).toBe(1);
     const second = await monitor('--sample', '50');
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(`log consistent: ${size} entries (extends ${kept.size})`);

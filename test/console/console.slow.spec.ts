@@ -463,4 +463,18 @@ withBrowser('the audit console', () => {
     expect(await page.evaluate<string | null>(`sessionStorage.getItem(${JSON.stringify(KEY_STORAGE)})`)).toBeNull();
     await context.close();
   });
+
+  it('shows an erased payload as erased, with when and why, and the erasure in the timeline', async () => {
+    const admin = await gateway.createPartner({ role: 'admin', accounts: [] });
+    const id = await raise(gateway, keys.partner, bulletin({ name: 'Erased on request' }));
+    const erased = await api(admin, `/v1/events/${id}/erasure`, { method: 'POST', body: JSON.stringify({ reason: 'DSR-2026-0042' }) });
+    expect(erased.status).toBe(201);
+    const { context, page } = await newPage();
+    await signIn(page, keys.auditor);
+    await page.goto(`${baseUrl}/console#/events/${id}`);
+    await page.locator('p', { hasText: /^Erased .*: DSR-2026-0042\./ }).waitFor();
+    expect(await page.locator('pre.payload').count()).toBe(0);
+    expect(await page.locator('ol.timeline > li h3').last().textContent()).toMatch(/^Payload erased/);
+    await context.close();
+  });
 });

@@ -17,6 +17,7 @@ const LOG_TABLES: Record<string, string> = {
   audit_tree_nodes: `hash = sha256('rewritten')`,
   audit_tree_checkpoints: `note = 'rewritten'`,
   audit_verifications: `verified_by = 'rewritten'`,
+  payload_erasures: `reason = 'rewritten'`,
 };
 
 // Statements that would rewrite history; TRUNCATE CASCADE, because bulletin_events is referenced by
@@ -34,6 +35,7 @@ describe('the event log is append-only in the database', () => {
   let client: pg.Client;
   let key: string;
   let eventId: string;
+  let erasedId: string;
 
   const raise = () =>
     request(gateway.http).post('/1/targets/trigger.json').set(gateway.partnerHeaders(key)).send(exampleBulletin()).expect(200);
@@ -56,6 +58,10 @@ describe('the event log is append-only in the database', () => {
       .expect(400);
     const operator = await gateway.createPartner({ role: 'operator', accounts: [] });
     await request(gateway.http).post('/v1/replays').set('Authorization', `Bearer ${operator}`).send({ status: 'failed', reason: 'fixture' }).expect(202);
+    // An erased payload, so payload_erasures has a row and "un-erasing" can be tried.
+    const admin = await gateway.createPartner({ role: 'admin', accounts: [] });
+    erasedId = (await raise()).body.event_id;
+    await request(gateway.http).post(`/v1/events/${erasedId}/erasure`).set('Authorization', `Bearer ${admin}`).send({ reason: 'fixture' }).expect(201);
     // The checks compare the whole log before and after each statement, so the gateway must have
     // stopped writing to it: the replay dispatched, and the tree sealed and checkpointed to its head.
     await waitFor(
@@ -127,6 +133,74 @@ describe('the event log is append-only in the database', () => {
       message: `the log table ${table} is append-only: ${operation} is not allowed`,
     });
     expect(await logContents()).toEqual(before);
+  });
+
+  /** The one UPDATE the triggers allow (payload or excerpt to NULL after its erasure row), and its near misses. */
+  const ERASURE_MISSES: [what: string, sql: string[], target: 'event' | 'erased' | 'none'][] = [
+    ['erase a payload without an erasure row', [`UPDATE bulletin_events SET payload = NULL WHERE id = $1`], 'event'],
+    [
+      'erase a payload with the erasure row of another event (made in this transaction)',
+      [
+        `INSERT INTO payload_erasures (event_id, erased_sha256, reason, requested_by)
+           SELECT id, repeat('a', 64), 'test', 'test' FROM bulletin_events WHERE id <> $1 AND payload IS NOT NULL LIMIT 1`,
+        `UPDATE bulletin_events SET payload = NULL WHERE id = $1`,
+      ],
+      'event',
+    ],
+    ['un-erase a payload', [`UPDATE bulletin_events SET payload = '{"name": "back"}' WHERE id = $1`], 'erased'],
+    ['erase a payload again', [`UPDATE bulletin_events SET payload = NULL WHERE id = $1`], 'erased'],
+    [
+      'erase a payload and change another column with it',
+      [
+        `INSERT INTO payload_erasures (event_id, erased_sha256, reason, requested_by) VALUES ($1, repeat('a', 64), 'test', 'test')`,
+        `UPDATE bulletin_events SET payload = NULL, request_id = 'rewritten' WHERE id = $1`,
+      ],
+      'event',
+    ],
+    ['erase an excerpt without an erasure row', [`UPDATE rejected_requests SET payload_excerpt = NULL WHERE payload_excerpt IS NOT NULL`], 'none'],
+    [
+      'erase an excerpt and change its reason with it',
+      [
+        `INSERT INTO payload_erasures (rejection_position, erased_sha256, reason, requested_by)
+           SELECT position, repeat('a', 64), 'test', 'test' FROM rejected_requests WHERE payload_excerpt IS NOT NULL LIMIT 1`,
+        `UPDATE rejected_requests SET payload_excerpt = NULL, reason = 'rewritten'
+          WHERE position = (SELECT rejection_position FROM payload_erasures WHERE rejection_position IS NOT NULL)`,
+      ],
+      'none',
+    ],
+  ];
+
+  it.each(ERASURE_MISSES)('refuses to %s', async (_what, statements, target) => {
+    const before = await logContents();
+    const params = target === 'none' ? [] : [target === 'event' ? eventId : erasedId];
+    await client.query('BEGIN');
+    try {
+      let refusal: unknown;
+      for (const sql of statements) {
+        const result = await client.query(sql, params).then((r) => r, (error) => error);
+        if (result instanceof Error) refusal = result;
+        // Each statement must touch a row, or the trigger was never asked.
+        else expect(result.rowCount).toBe(1);
+        if (refusal) break;
+      }
+      expect(refusal).toMatchObject({ code: '42501', message: expect.stringMatching(/^the log table (bulletin_events|rejected_requests) is append-only: UPDATE is not allowed$/) });
+    } finally {
+      await client.query('ROLLBACK');
+    }
+    expect(await logContents()).toEqual(before);
+  });
+
+  it('lets exactly the recorded erasure through: the erasure row first, then the payload to NULL, in one transaction', async () => {
+    const [before] = await gateway.sql('SELECT payload FROM bulletin_events WHERE id = $1', [eventId]);
+    expect(before.payload).not.toBeNull();
+    await client.query('BEGIN');
+    try {
+      await client.query(`INSERT INTO payload_erasures (event_id, erased_sha256, reason, requested_by) VALUES ($1, repeat('a', 64), 'test', 'test')`, [eventId]);
+      expect((await client.query('UPDATE bulletin_events SET payload = NULL WHERE id = $1', [eventId])).rowCount).toBe(1);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+    expect((await gateway.sql('SELECT payload FROM bulletin_events WHERE id = $1', [eventId]))[0].payload).toEqual(before.payload);
   });
 
   it('still lets the gateway append an event and its attempt after refusing those statements', async () => {

@@ -19,7 +19,8 @@ export function signingLog(origin = TEST_ORIGIN) {
 
 /** The row counts of every log table, summed: how many leaves a fully sealed tree has. */
 export const LOG_ROWS_SQL = `(SELECT count(*) FROM bulletin_events) + (SELECT count(*) FROM dispatch_attempts)
-  + (SELECT count(*) FROM rejected_requests) + (SELECT count(*) FROM replay_requests) + (SELECT count(*) FROM replay_items)`;
+  + (SELECT count(*) FROM rejected_requests) + (SELECT count(*) FROM replay_requests) + (SELECT count(*) FROM replay_items)
+  + (SELECT count(*) FROM payload_erasures)`;
 
 /**
  * Seals until every log row is a leaf and a checkpoint covers the whole tree (sealPending returns at once

@@ -25,7 +25,9 @@ const LOG = V.log_key.verifier_key as string;
 const ORIGIN = V.log_key.origin as string;
 const logKey = parseSignerKey(V.log_key.signer_key);
 const entryLines = (): EntryLine[] => (V.entries as Json[]).map((e) => JSON.parse(JSON.stringify({ index: e.index, kind: e.kind, record: e.record })));
-const recordOf = (kind: string): Json => JSON.parse(JSON.stringify((V.entries as Json[]).find((e) => e.kind === kind).record));
+/** The vector record of a kind: from the log, or `erasure_record` (§5.6), which is not in the tree. */
+const recordOf = (kind: string): Json =>
+  JSON.parse(JSON.stringify(kind === 'erasure' ? V.erasure_record.record : (V.entries as Json[]).find((e) => e.kind === kind).record));
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -46,7 +48,9 @@ function signedLog(records: Json[]): { lines: EntryLine[]; checkpoint: string } 
 
 describe('§5 record schemas', () => {
   it('the vector log holds every kind, and every record follows its schema', () => {
-    expect(new Set(entryLines().map((e) => e.kind))).toEqual(new Set(RECORD_KINDS));
+    expect(new Set([...entryLines().map((e) => e.kind), V.erasure_record.record.kind])).toEqual(new Set(RECORD_KINDS));
+    expect(checkRecord(V.erasure_record.record)).toBeDefined();
+    expect(encodeBase64(leafHash(V.erasure_record.record))).toBe(V.erasure_record.leaf_hash);
     for (const e of entryLines()) expect(checkRecord(e.record)).toBe(e.record);
     expect(checkRecord(V.escapes_record.record)).toBeDefined();
   });
@@ -61,7 +65,9 @@ describe('§5 record schemas', () => {
 
   it.each(RECORD_KINDS)('a %s record with null where §5 allows none is refused', (kind) => {
     for (const [name, spec] of Object.entries(RECORD_SCHEMAS[kind])) {
-      const record = { ...recordOf(kind), [name]: null };
+      // An erasure names exactly one of event_id and rejection_request_id: without its event, it names a rejection.
+      const other = kind === 'erasure' && name === 'event_id' ? { rejection_request_id: 'req-2' } : {};
+      const record = { ...recordOf(kind), ...other, [name]: null };
       expect(codeOf(() => checkRecord(record))).toBe(spec.nullable ? undefined : 'bad_record');
     }
   });
@@ -147,5 +153,40 @@ describe('§10 cross-record rules', () => {
     const replayed = { ...r[4], attempt_number: 3, trigger: 'replay', replay_id: r[5].id, recorded_at: '2026-01-01T00:00:06.000000Z' };
     const { lines, checkpoint } = signedLog([...r, replayed]);
     expect(verifyEntriesAgainstCheckpoint(lines, checkpoint, LOG).entries).toHaveLength(8);
+  });
+});
+
+describe('§5.6 erasures and the §10 rules about them', () => {
+  const erasure = (fields: Json = {}) => ({ ...recordOf('erasure'), ...fields });
+  const withErasures = (...records: Json[]): EntryLine[] => [
+    ...entryLines(),
+    ...records.map((record, i) => ({ index: V.entries.length + i, kind: 'erasure', record })),
+  ];
+
+  it('accepts the erasure of an earlier event, naming the digest its record commits to, and signs into a log that verifies', () => {
+    expect(() => checkCrossRecordRules(withErasures(erasure()))).not.toThrow();
+    const { lines, checkpoint } = signedLog(withErasures(erasure()).map((l) => l.record));
+    expect(verifyEntriesAgainstCheckpoint(lines, checkpoint, LOG).entries.at(-1)!.kind).toBe('erasure');
+  });
+
+  it('accepts the erasure of a rejection excerpt named by its request id and digest', () => {
+    const rejection = recordOf('rejection');
+    const excerpt = erasure({ event_id: null, rejection_request_id: rejection.request_id, erased_sha256: rejection.payload_excerpt_sha256 });
+    expect(checkRecord(excerpt)).toBeDefined();
+    expect(() => checkCrossRecordRules(withErasures(excerpt))).not.toThrow();
+  });
+
+  it.each([
+    ['another digest than the event record', [erasure({ erased_sha256: '0'.repeat(64) })]],
+    ['an event no earlier entry records', [erasure({ event_id: '77777777-7777-4777-8777-777777777777' })]],
+    ['a second erasure of one event', [erasure(), erasure()]],
+    ['an unknown rejection', [erasure({ event_id: null, rejection_request_id: 'req-unknown' })]],
+  ])('refuses an erasure of %s', (_what, records) => {
+    expect(codeOf(() => checkCrossRecordRules(withErasures(...records)))).toBe('cross_record');
+  });
+
+  it('refuses an erasure naming both an event and a rejection, or neither', () => {
+    expect(codeOf(() => checkRecord(erasure({ rejection_request_id: 'req-2' })))).toBe('bad_record');
+    expect(codeOf(() => checkRecord(erasure({ event_id: null })))).toBe('bad_record');
   });
 });

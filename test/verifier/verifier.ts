@@ -24,7 +24,7 @@
  *   §5   payloadSha256(payload)            lowercase hex SHA-256 of the payload's canonical JSON
  *        RECORD_KINDS, RECORD_SCHEMAS, checkRecord(record) (exact members, types, formats per kind)
  *        eventNamedBy(record)              `id` of an event, `event_id` of an attempt / replay item
- *   §10  checkCrossRecordRules(entries)    events and replays named before use, ids unique
+ *   §10  checkCrossRecordRules(entries)    events and replays named before use, ids unique, erasures of what an earlier entry commits to
  *   §6   parseCheckpointText(text)         -> Checkpoint
  *        cosignatureMessage(text, time)    the cosignature/v1 signed message
  *        verifyCheckpoint(note, logVkey, policy?) -> VerifiedCheckpoint (log signature + k-of-n witnesses)
@@ -355,7 +355,7 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
-export const RECORD_KINDS = ['event', 'attempt', 'rejection', 'replay', 'replay_item'] as const;
+export const RECORD_KINDS = ['event', 'attempt', 'rejection', 'replay', 'replay_item', 'erasure'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 export type LeafRecord = { kind: string } & Record<string, unknown>;
 
@@ -378,7 +378,7 @@ const STATUSES = ['queued', 'retrying', 'sent', 'failed', 'exhausted', 'uncertai
 const t = (type: MemberType, extra: Omit<MemberSpec, 'type'> = {}): MemberSpec => ({ type, ...extra });
 const orNull = (type: MemberType): MemberSpec => ({ type, nullable: true });
 
-/** §5.1-§5.5: exactly these members per kind (besides `kind`), all always present. */
+/** §5.1-§5.6: exactly these members per kind (besides `kind`), all always present. */
 export const RECORD_SCHEMAS: Record<RecordKind, Record<string, MemberSpec>> = {
   event: {
     id: t('uuid'),
@@ -434,6 +434,14 @@ export const RECORD_SCHEMAS: Record<RecordKind, Record<string, MemberSpec>> = {
     replay_id: t('uuid'),
     event_id: t('uuid'),
     queued_at: t('timestamp'),
+  },
+  erasure: {
+    event_id: orNull('uuid'),
+    rejection_request_id: orNull('string'),
+    erased_sha256: t('sha256'),
+    reason: t('string', { min: 1 }),
+    requested_by: t('string'),
+    erased_at: t('timestamp'),
   },
 };
 
@@ -506,6 +514,8 @@ export function checkRecord(record: unknown): LeafRecord {
   checkNumbers(r, r.kind);
   if (r.kind === 'attempt' && (r.trigger === 'replay') !== (r.replay_id !== null))
     fail('bad_record', `an attempt has a replay_id exactly when its trigger is "replay" (trigger ${String(r.trigger)}, replay_id ${String(r.replay_id)})`);
+  if (r.kind === 'erasure' && (r.event_id === null) === (r.rejection_request_id === null))
+    fail('bad_record', 'an erasure names exactly one of event_id and rejection_request_id');
   return r;
 }
 
@@ -950,6 +960,10 @@ export function verifyEntriesAgainstCheckpoint(
  */
 export function checkCrossRecordRules(entries: readonly EntryLine[]): void {
   const events = new Set<string>();
+  /** §5.6: each event's payload_sha256, and each rejection's excerpt digests by request id, for erasures. */
+  const payloadDigests = new Map<string, unknown>();
+  const excerptDigests = new Map<string, unknown[]>();
+  const erased = new Set<string>();
   const replays = new Set<string>();
   const attempts = new Set<string>();
   const earlier = (set: Set<string>, id: unknown, what: string, e: EntryLine) => {
@@ -962,6 +976,19 @@ export function checkCrossRecordRules(entries: readonly EntryLine[]): void {
       const ids = r.kind === 'event' ? events : replays;
       if (ids.has(r.id as string)) fail('cross_record', `entry ${e.index}: a second ${r.kind} record with id ${String(r.id)}`);
       ids.add(r.id as string);
+      if (r.kind === 'event') payloadDigests.set(r.id as string, r.payload_sha256);
+    } else if (r.kind === 'rejection') {
+      excerptDigests.set(r.request_id as string, [...(excerptDigests.get(r.request_id as string) ?? []), r.payload_excerpt_sha256]);
+    } else if (r.kind === 'erasure') {
+      const target = r.event_id !== null ? `event ${String(r.event_id)}` : `rejection ${String(r.rejection_request_id)}`;
+      const digests = r.event_id !== null ? (events.has(r.event_id as string) ? [payloadDigests.get(r.event_id as string)] : []) : (excerptDigests.get(r.rejection_request_id as string) ?? []);
+      if (digests.length === 0) fail('cross_record', `entry ${e.index} (erasure) names ${target} that no earlier entry records (§10)`);
+      if (!digests.includes(r.erased_sha256))
+        fail('cross_record', `entry ${e.index} (erasure) of ${target} names a digest its record does not commit to`);
+      if (r.event_id !== null) {
+        if (erased.has(target)) fail('cross_record', `entry ${e.index}: a second erasure of ${target}`);
+        erased.add(target);
+      }
     } else if (r.kind === 'attempt' || r.kind === 'replay_item') {
       earlier(events, r.event_id, 'event', e);
       if (r.kind === 'replay_item' || r.replay_id !== null) earlier(replays, r.replay_id, 'replay', e);

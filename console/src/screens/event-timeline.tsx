@@ -100,9 +100,16 @@ function EventDetailView({ api, event }: { api: Api; event: EventDetail }) {
             SHA-256 <code class="hash">{event.payload_sha256}</code>
           </p>
         )}
-        <pre class="payload" tabIndex={0} aria-label="Received payload as JSON">
-          <code>{JSON.stringify(event.payload, null, 2)}</code>
-        </pre>
+        {event.payload_erasure ? (
+          <p>
+            Erased <time dateTime={event.payload_erasure.erased_at}>{formatDateTime(event.payload_erasure.erased_at)}</time>:{' '}
+            {event.payload_erasure.reason}. The digest above still proves what was received, to whoever kept it.
+          </p>
+        ) : (
+          <pre class="payload" tabIndex={0} aria-label="Received payload as JSON">
+            <code>{JSON.stringify(event.payload, null, 2)}</code>
+          </pre>
+        )}
       </section>
     </>
   );
@@ -127,6 +134,15 @@ function TimelineItem({ entry }: { entry: TimelineEntry }) {
       return <AttemptItem entry={entry} when={when} />;
     case 'replay_requested':
       return <ReplayItem entry={entry} when={when} />;
+    case 'payload_erased':
+      return (
+        <>
+          <h3>Payload erased {when}</h3>
+          <dl class="facts compact">
+            <Fact term="Reason">{entry.reason}</Fact>
+          </dl>
+        </>
+      );
     default:
       return <h3>{when}</h3>;
   }
