@@ -22,9 +22,12 @@ export interface Bench {
   partner: { id: string; key: string };
   auditorKey: string;
   simulator: SimulatorControl;
+  /** The first gateway process: the one the load and the phases' requests go to. */
   gateway: ServerProcess;
   gatewayUrl: string;
-  /** The gateway's memory and CPU per phase. */
+  /** Every gateway process (BENCH_GATEWAYS), the first included. */
+  gateways: ServerProcess[];
+  /** The gateways' memory per phase (the peak of any one process). */
   usage: ProcessSampler;
   /** Every process's share of the cores per phase. */
   cpu: CpuShareSampler;
@@ -69,12 +72,16 @@ export async function startBench(options: BenchOptions, cleanup: Cleanup): Promi
   cleanup.add(() => db.end());
   const passcodes = accounts.map(() => randomBytes(12).toString('hex'));
   const simulator = await startSimulator(workDir, accounts, passcodes, cleanup);
-  const { gateway, url } = await startGateway(options, workDir, database.url, simulator.url, accounts, passcodes, cleanup);
-  const usage = new ProcessSampler(gateway.pid);
+  const started = [];
+  for (let n = 1; n <= options.gateways; n++)
+    started.push(await startGateway(options, n, workDir, database.url, simulator.url, accounts, passcodes, cleanup));
+  const [{ gateway, url }] = started;
+  const gateways = started.map((one) => one.gateway);
+  const usage = new ProcessSampler(gateways.map((one) => one.pid));
   cleanup.add(() => usage.stop());
   const { rows } = await db.query('SELECT pg_backend_pid() AS pid');
-  const cpu = new CpuShareSampler({ gateway: gateway.pid, simulator: simulator.process.pid, postmaster: postmasterOf(rows[0].pid) });
-  return { options, workDir, database, db, accounts, partner, auditorKey: auditor.key, simulator, gateway, gatewayUrl: url, usage, cpu };
+  const cpu = new CpuShareSampler({ gateways: gateways.map((one) => one.pid), simulator: simulator.process.pid, postmaster: postmasterOf(rows[0].pid) });
+  return { options, workDir, database, db, accounts, partner, auditorKey: auditor.key, simulator, gateway, gatewayUrl: url, gateways, usage, cpu };
 }
 
 /**
@@ -105,6 +112,7 @@ async function startSimulator(workDir: string, accounts: string[], passcodes: st
 
 async function startGateway(
   options: BenchOptions,
+  n: number,
   workDir: string,
   databaseUrl: string,
   simulatorUrl: string,
@@ -112,12 +120,12 @@ async function startGateway(
   passcodes: string[],
   cleanup: Cleanup,
 ): Promise<{ gateway: ServerProcess; url: string }> {
-  const accountsFile = join(workDir, 'accounts.json');
+  const accountsFile = join(workDir, `accounts-${n}.json`);
   const passcodeEnv = accounts.map((_, i) => `BENCH_CLEVERTAP_PASSCODE_${i + 1}`);
   writeFileSync(accountsFile, JSON.stringify(accounts.map((id, i) => ({ id, baseUrl: simulatorUrl, passcodeEnv: passcodeEnv[i] }))));
   const port = await findFreePort();
   const gateway = await ServerProcess.start({
-    name: 'gateway',
+    name: n === 1 ? 'gateway' : `gateway ${n}`,
     // Flags go on the command line: Node refuses some of them (--cpu-prof) in NODE_OPTIONS.
     args: [...options.gatewayNodeFlags, 'dist/src/main.js'],
     env: childEnv({
@@ -130,7 +138,7 @@ async function startGateway(
       DISPATCH_CONCURRENCY_PER_ACCOUNT: String(options.concurrencyPerAccount),
       LOG_LEVEL: options.gatewayLogLevel,
     }),
-    logFile: join(workDir, 'gateway.log'),
+    logFile: join(workDir, n === 1 ? 'gateway.log' : `gateway-${n}.log`),
     ready: /is ready at/,
   });
   cleanup.add(() => gateway.stop());
