@@ -104,11 +104,12 @@ interface ReservedRow {
 }
 
 /**
- * Starts and records of every slot are written in statements of up to this many; two may run at once
- * so that a slot whose answer has come does not wait for a whole batch in flight before its own. A step
+ * Starts and records of every slot are written in statements of up to this many; four may run at once
+ * so that a slot whose answer has come does not wait for a whole batch in flight before its own (each
+ * slot's next request waits for its start's commit, so that wait is on every slot's cycle). A step
  * whose row Postgres refuses is retried alone, so it cannot fail the other slots' steps.
  */
-const STEP_BATCH = { maxBatch: 500, maxInFlight: 2, gatherTurn: true, retryAlone: isCausedByRow };
+const STEP_BATCH = { maxBatch: 500, maxInFlight: 4, gatherTurn: true, retryAlone: isCausedByRow };
 
 /** One account's pending events as the whole fleet sees them. */
 export interface AccountBacklog {
