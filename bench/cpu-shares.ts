@@ -35,7 +35,8 @@ export class CpuShareSampler {
   private start: Reading;
   private readonly shares = new Map<string, CpuShares>();
 
-  constructor(private readonly pids: { gateway: number; simulator: number; postmaster?: number }) {
+  /** `gateways`: every gateway process; their shares are added up. */
+  constructor(private readonly pids: { gateways: number[]; simulator: number; postmaster?: number }) {
     this.start = this.read();
   }
 
@@ -77,7 +78,7 @@ export class CpuShareSampler {
     return {
       at: performance.now(),
       ticks: {
-        gateway: processTicks(this.pids.gateway),
+        gateway: this.pids.gateways.reduce((sum, pid) => sum + processTicks(pid), 0),
         postgres: postmaster === undefined ? 0 : processTicks(postmaster, true) + childrenOf(postmaster).reduce((sum, pid) => sum + processTicks(pid), 0),
         simulator: processTicks(this.pids.simulator),
         bench: processTicks(process.pid),

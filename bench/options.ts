@@ -26,6 +26,11 @@ export interface BenchOptions {
   gatewayLogLevel: string;
   /** Node.js flags for the gateway process alone, e.g. `--cpu-prof` to profile it under load. */
   gatewayNodeFlags: string[];
+  /**
+   * Gateway processes sharing the database (`BENCH_GATEWAYS`, default 1): each is configured with every
+   * account, so they share the accounts' slots as a fleet does. Load and phases talk to the first.
+   */
+  gateways: number;
   /** Keep the temp dir (embedded Postgres, logs) or the bench database after the run. */
   keep: boolean;
 }
@@ -55,6 +60,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     // The gateway's own default: production logs one line per request, and that cost is part of the figures.
     gatewayLogLevel: env.BENCH_GATEWAY_LOG_LEVEL || 'info',
     gatewayNodeFlags: (env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean),
+    gateways: intFrom(env.BENCH_GATEWAYS, 1),
     keep: env.BENCH_KEEP === '1',
   };
 }

@@ -32,13 +32,13 @@ export function log(message: string): void {
 
 /** Marks the phase for the memory and CPU sampler, and stops at once if the gateway died in an earlier one. */
 export async function phase<T>(bench: Bench, name: string, work: () => Promise<T>): Promise<T> {
-  bench.gateway.assertRunning();
+  for (const gateway of bench.gateways) gateway.assertRunning();
   bench.simulator.process.assertRunning();
   bench.usage.enter(name);
   bench.cpu.enter(name);
   log(`${name}...`);
   const result = await work();
-  bench.gateway.assertRunning();
+  for (const gateway of bench.gateways) gateway.assertRunning();
   log(`${name}: ${summary(result)}`);
   return result;
 }

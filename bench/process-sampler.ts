@@ -13,7 +13,8 @@ export class ProcessSampler {
   private readonly peaksKb = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly pid: number) {
+  /** Several pids (gateways sharing the database): the peak is that of the largest process. */
+  constructor(private readonly pids: number[]) {
     this.timer = setInterval(() => this.sampleRss(), 100);
     this.timer.unref();
   }
@@ -36,8 +37,10 @@ export class ProcessSampler {
   }
 
   private sampleRss(): void {
-    const kb = rssKb(this.pid);
-    if (kb !== undefined && kb > (this.peaksKb.get(this.phase) ?? 0)) this.peaksKb.set(this.phase, kb);
+    for (const pid of this.pids) {
+      const kb = rssKb(pid);
+      if (kb !== undefined && kb > (this.peaksKb.get(this.phase) ?? 0)) this.peaksKb.set(this.phase, kb);
+    }
   }
 }
 

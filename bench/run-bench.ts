@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     const kind = options.only.length > 0 ? `--only ${options.only.join(',')}` : options.smoke ? 'smoke' : 'full';
     log(`starting (${kind} run): database, simulator, gateway`);
     const bench = await startBench(options, cleanup);
-    log(`gateway ${bench.gatewayUrl} (pid ${bench.gateway.pid}), simulator ${bench.simulator.url}, ${bench.database.source}`);
+    const others = bench.gateways.length > 1 ? ` and ${bench.gateways.length - 1} more sharing the database (pids ${bench.gateways.slice(1).map((g) => g.pid).join(', ')})` : '';
+    log(`gateway ${bench.gatewayUrl} (pid ${bench.gateway.pid})${others}, simulator ${bench.simulator.url}, ${bench.database.source}`);
     if (options.only.length > 0) {
       await runGroups(bench, options.only);
       return;

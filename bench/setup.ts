@@ -23,11 +23,14 @@ export interface Bench {
   partner: { id: string; key: string };
   auditorKey: string;
   simulator: SimulatorControl;
+  /** The first gateway process: the one the load and the phases' requests go to. */
   gateway: ServerProcess;
   gatewayUrl: string;
+  /** Every gateway process (BENCH_GATEWAYS), the first included; all run with the log key. */
+  gateways: ServerProcess[];
   /** Starts another gateway on the same database, without the log key: the A side of the receipts A/B. */
   startUnsignedGateway(): Promise<{ gateway: ServerProcess; url: string }>;
-  /** The gateway's memory and CPU per phase. */
+  /** The gateways' memory per phase (the peak of any one process). */
   usage: ProcessSampler;
   /** Every process's share of the cores per phase. */
   cpu: CpuShareSampler;
@@ -72,18 +75,21 @@ export async function startBench(options: BenchOptions, cleanup: Cleanup): Promi
   cleanup.add(() => db.end());
   const passcodes = accounts.map(() => randomBytes(12).toString('hex'));
   const simulator = await startSimulator(workDir, accounts, passcodes, cleanup);
-  // The gateway runs as production does with auditing: a log key, so every accepted event gets a receipt
+  // The gateways run as production does with auditing: a log key, so every accepted event gets a receipt
   // and checkpoints cover the log (the audit phases read proofs and entries against them).
   const stateDir = join(workDir, 'audit-state');
   mkdirSync(stateDir);
   const signing = { AUDIT_SIGNING_KEY: generateNoteKey('bench.bulletin-gateway.test/log').signingKey, AUDIT_STATE_DIR: stateDir };
-  const start = (name: string, extraEnv: Record<string, string>) =>
-    startGateway(options, workDir, database.url, simulator.url, accounts, passcodes, cleanup, name, extraEnv);
-  const { gateway, url } = await start('gateway', signing);
-  const usage = new ProcessSampler(gateway.pid);
+  const start = (n: number, name: string, extraEnv: Record<string, string>) =>
+    startGateway(options, n, workDir, database.url, simulator.url, accounts, passcodes, cleanup, name, extraEnv);
+  const started = [];
+  for (let n = 1; n <= options.gateways; n++) started.push(await start(n, n === 1 ? 'gateway' : `gateway-${n}`, signing));
+  const [{ gateway, url }] = started;
+  const gateways = started.map((one) => one.gateway);
+  const usage = new ProcessSampler(gateways.map((one) => one.pid));
   cleanup.add(() => usage.stop());
   const { rows } = await db.query('SELECT pg_backend_pid() AS pid');
-  const cpu = new CpuShareSampler({ gateway: gateway.pid, simulator: simulator.process.pid, postmaster: postmasterOf(rows[0].pid) });
+  const cpu = new CpuShareSampler({ gateways: gateways.map((one) => one.pid), simulator: simulator.process.pid, postmaster: postmasterOf(rows[0].pid) });
   return {
     options,
     workDir,
@@ -95,7 +101,8 @@ export async function startBench(options: BenchOptions, cleanup: Cleanup): Promi
     simulator,
     gateway,
     gatewayUrl: url,
-    startUnsignedGateway: () => start('gateway-unsigned', {}),
+    gateways,
+    startUnsignedGateway: () => start(options.gateways + 1, 'gateway-unsigned', {}),
     usage,
     cpu,
   };
@@ -129,6 +136,7 @@ async function startSimulator(workDir: string, accounts: string[], passcodes: st
 
 async function startGateway(
   options: BenchOptions,
+  n: number,
   workDir: string,
   databaseUrl: string,
   simulatorUrl: string,
@@ -138,7 +146,7 @@ async function startGateway(
   name: string,
   extraEnv: Record<string, string>,
 ): Promise<{ gateway: ServerProcess; url: string }> {
-  const accountsFile = join(workDir, 'accounts.json');
+  const accountsFile = join(workDir, `accounts-${n}.json`);
   const passcodeEnv = accounts.map((_, i) => `BENCH_CLEVERTAP_PASSCODE_${i + 1}`);
   writeFileSync(accountsFile, JSON.stringify(accounts.map((id, i) => ({ id, baseUrl: simulatorUrl, passcodeEnv: passcodeEnv[i] }))));
   const port = await findFreePort();

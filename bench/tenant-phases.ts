@@ -9,6 +9,8 @@ import { childEnv } from './processes.js';
 
 export interface ManyAccountsFigures {
   accounts: number;
+  /** Gateway processes sharing the database and the accounts' slots. */
+  gateways: number;
   events: number;
   seconds: number;
   /** Events settled per second over the phase: only those that left the queue count. */
@@ -53,6 +55,7 @@ export async function manyAccounts(bench: Bench): Promise<ManyAccountsFigures> {
   const eventsPerSecond = settled / seconds;
   return {
     accounts,
+    gateways: bench.gateways.length,
     events,
     seconds: round(seconds),
     eventsPerSecond: round(eventsPerSecond),

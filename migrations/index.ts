@@ -12,6 +12,7 @@ import { EventTraceparent1764208800000 } from './1764208800000-EventTraceparent.
 import { CreateApiIdempotencyKeys1764212400000 } from './1764212400000-CreateApiIdempotencyKeys.js';
 import { IndexFirstAttempts1764216000000 } from './1764216000000-IndexFirstAttempts.js';
 import { StatusChecks1764230400000 } from './1764230400000-StatusChecks.js';
+import { EventStatusFillfactor1764234000000 } from './1764234000000-EventStatusFillfactor.js';
 import { PayloadErasures1764244800000 } from './1764244800000-PayloadErasures.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
@@ -30,5 +31,6 @@ export const migrations = [
   CreateApiIdempotencyKeys1764212400000,
   IndexFirstAttempts1764216000000,
   StatusChecks1764230400000,
+  EventStatusFillfactor1764234000000,
   PayloadErasures1764244800000,
 ];

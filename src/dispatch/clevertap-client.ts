@@ -3,7 +3,6 @@ import { Agent, request } from 'undici';
 import type { CleverTapAccount } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
-import type { BulletinPayload } from '../event-log/bulletin-payload.js';
 
 export type UpstreamResult =
   | { kind: 'response'; httpStatus: number; body: unknown; latencyMs: number }
@@ -41,7 +40,8 @@ export class CleverTapClient implements OnModuleDestroy {
     this.agent = new Agent({ connect: { timeout: this.timeoutMs }, keepAliveTimeout: 30_000 });
   }
 
-  async trigger(account: CleverTapAccount, payload: BulletinPayload): Promise<UpstreamResult> {
+  /** `payloadJson`: the bulletin as JSON text. */
+  async trigger(account: CleverTapAccount, payloadJson: string): Promise<UpstreamResult> {
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
     try {
@@ -53,7 +53,7 @@ export class CleverTapClient implements OnModuleDestroy {
           'x-clevertap-account-id': account.id,
           'x-clevertap-passcode': account.passcode,
         },
-        body: JSON.stringify(payload),
+        body: payloadJson,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });

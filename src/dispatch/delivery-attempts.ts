@@ -157,7 +157,7 @@ export class DeliveryAttempts {
       };
     }
     const upstreamFinished = this.metrics.upstreamStarted(account.id);
-    const result = await this.client.trigger(account, event.payload);
+    const result = await this.client.trigger(account, event.payloadJson);
     upstreamFinished(result);
     return { verdict: judgeUpstreamResult(result, this.config.dispatch.upstreamTimeoutMs), latencyMs: result.latencyMs };
   }

@@ -74,13 +74,18 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   /**
    * Wakes the accounts with due work nobody holds (scheduled retries, expired leases, work another
    * process announced while this one was not listening), in one query however many accounts there are,
-   * and those whose reserved events wait here (behind an open circuit, say).
+   * and those whose reserved events wait here (behind an open circuit, say). Accounts whose slots all
+   * run in this process are left out of the query.
    */
   async wakeDue(): Promise<void> {
     if (this.polling || this.stopping) return;
     this.polling = true;
     try {
-      const due = await this.queue.dueAccounts([...this.accountIds]);
+      // An account whose every slot runs here already takes its due work as the slots free: asking
+      // about it would be a probe of its (busy, churning) queue for a wake-up that starts nothing.
+      const { concurrencyPerAccount } = this.config.dispatch;
+      const idle = [...this.accountIds].filter((accountId) => this.inFlight(accountId) < concurrencyPerAccount);
+      const due = idle.length > 0 ? await this.queue.dueAccounts(idle) : [];
       for (const accountId of new Set([...due, ...this.reserved.heldAccounts()])) this.wake(accountId);
       this.metrics.dispatchPolled(true);
     } catch (error) {

@@ -13,7 +13,7 @@ const event = (n: number, abandonedByDeadProcess = false): ClaimedEvent => ({
   status: 'queued',
   attempts: 0,
   transientFailures: 0,
-  payload: { business_event: 'Program Released', name: 'n', properties: {}, 'c-by': 'a@example.com', when: 'now' },
+  payloadJson: '{"business_event": "Program Released", "name": "n", "properties": {}, "c-by": "a@example.com", "when": "now"}',
   nextTrigger: null,
   replayId: null,
   abandonedByDeadProcess,
