@@ -4,11 +4,11 @@ import { announce, ErrorAlert } from '../components/alerts';
 import { formatCount } from '../format';
 import { type PartnerEntry, type PartnerSettings, SETTING_FIELDS, type SettingField } from '../operations-types';
 
-const FIELDS: Record<SettingField, { label: string; hint: string; step: string; min: number }> = {
-  weight: { label: 'Weight', hint: 'events per turn in the fair share of an account, 1 to 100', step: '1', min: 1 },
-  rate_limit_per_second: { label: 'Rate limit per second', hint: 'accepted requests per second, refilled continuously', step: 'any', min: 0.01 },
-  rate_limit_burst: { label: 'Burst', hint: 'requests accepted at once above the rate', step: '1', min: 1 },
-  max_backlog: { label: 'Max backlog', hint: 'events queued or retrying before new ones are refused', step: '1', min: 0 },
+const FIELDS: Record<SettingField, { label: string; column: string; hint: string; step: string; min: number }> = {
+  weight: { label: 'Weight', column: 'Weight', hint: 'events per turn in the fair share of an account, 1 to 100', step: '1', min: 1 },
+  rate_limit_per_second: { label: 'Rate limit per second', column: 'Rate / s', hint: 'accepted requests per second, refilled continuously', step: 'any', min: 0.01 },
+  rate_limit_burst: { label: 'Burst', column: 'Burst', hint: 'requests accepted at once above the rate', step: '1', min: 1 },
+  max_backlog: { label: 'Max backlog', column: 'Max backlog', hint: 'events queued or retrying before new ones are refused', step: '1', min: 0 },
 };
 
 type Draft = Record<SettingField, string>;
@@ -120,18 +120,11 @@ export function PartnerSettingsPanel({ api }: { api: Api }) {
               <tr>
                 <th scope="col">Partner</th>
                 <th scope="col">Accounts</th>
-                <th scope="col" class="num">
-                  Weight
-                </th>
-                <th scope="col" class="num">
-                  Rate / s
-                </th>
-                <th scope="col" class="num">
-                  Burst
-                </th>
-                <th scope="col" class="num">
-                  Max backlog
-                </th>
+                {SETTING_FIELDS.map((field) => (
+                  <th scope="col" class="num" key={field}>
+                    {FIELDS[field].column}
+                  </th>
+                ))}
                 <th scope="col">
                   <span class="visually-hidden">Action</span>
                 </th>
@@ -144,18 +137,11 @@ export function PartnerSettingsPanel({ api }: { api: Api }) {
                     {entry.name}
                   </th>
                   <td data-label="Accounts">{entry.accounts.join(', ') || '—'}</td>
-                  <td class="num" data-label="Weight" data-field="weight">
-                    {shown(entry.weight)}
-                  </td>
-                  <td class="num" data-label="Rate / s" data-field="rate_limit_per_second">
-                    {shown(entry.rate_limit_per_second)}
-                  </td>
-                  <td class="num" data-label="Burst" data-field="rate_limit_burst">
-                    {shown(entry.rate_limit_burst)}
-                  </td>
-                  <td class="num" data-label="Max backlog" data-field="max_backlog">
-                    {shown(entry.max_backlog)}
-                  </td>
+                  {SETTING_FIELDS.map((field) => (
+                    <td class="num" data-label={FIELDS[field].column} data-field={field} key={field}>
+                      {shown(entry[field])}
+                    </td>
+                  ))}
                   <td data-label="Action">
                     <button type="button" onClick={() => edit(entry)} aria-label={`Edit ${entry.name}`}>
                       Edit
